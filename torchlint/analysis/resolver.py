@@ -1,0 +1,75 @@
+"""Decide what a name or a call is, in torch's terms: a module class, a module, a parameter."""
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from typing import Optional, Set
+
+import libcst as cst
+
+from torchlint.analysis.imports import ImportMap
+from torchlint.settings import ProjectKnowledge
+from torchlint.torch_knowledge import (
+    EXTRA_MODULE_BASES,
+    PARAMETER_CLASSES,
+    STATELESS_MODULE_CLASSES,
+    torch_nn_class_name,
+)
+
+
+class ValueKind(enum.Enum):
+    MODULE = "module"
+    STATELESS_MODULE = "stateless module"
+    PARAMETER = "parameter"
+    UNKNOWN = "unknown"
+
+
+@dataclass
+class Resolver:
+    imports: ImportMap
+    project: ProjectKnowledge
+    local_module_classes: Set[str] = field(default_factory=set)
+    # Qualified names outside torch this file asked about and could not decide: if another file of
+    # the run defines one of them as a module class, the file is analysed again with that knowledge.
+    unresolved: Set[str] = field(default_factory=set)
+
+    def is_module_class_name(self, qualified: str) -> bool:
+        if torch_nn_class_name(qualified) is not None:
+            return True
+        if (
+            qualified in EXTRA_MODULE_BASES
+            or qualified in self.project.module_bases
+            or qualified in self.local_module_classes
+            or qualified in self.project.module_classes
+        ):
+            return True
+        if not qualified.startswith(("torch.", "builtins.")):
+            self.unresolved.add(qualified)
+        return False
+
+    def is_module_base(self, base: cst.BaseExpression) -> bool:
+        if isinstance(base, cst.Subscript):  # Generic-style bases: `Base[T]`
+            base = base.value
+        qualified = self.imports.qualify(base)
+        return qualified is not None and self.is_module_class_name(qualified)
+
+    def kind_of_call(self, func: cst.BaseExpression) -> ValueKind:
+        qualified = self.imports.qualify(func)
+        if qualified is None:
+            return ValueKind.UNKNOWN
+        if qualified in PARAMETER_CLASSES:
+            return ValueKind.PARAMETER
+        torch_name = torch_nn_class_name(qualified)
+        if torch_name is not None:
+            return ValueKind.STATELESS_MODULE if torch_name in STATELESS_MODULE_CLASSES else ValueKind.MODULE
+        if qualified in self.project.module_factories or self.is_module_class_name(qualified):
+            return ValueKind.MODULE
+        return ValueKind.UNKNOWN
+
+    def is_registering_call(self, func: cst.BaseExpression) -> bool:
+        """A call that registers what it is given: any module class (nn.ModuleList, nn.Sequential, Block)."""
+        kind = self.kind_of_call(func)
+        return kind in (ValueKind.MODULE, ValueKind.STATELESS_MODULE)
+
+    def qualify(self, expr: cst.BaseExpression) -> Optional[str]:
+        return self.imports.qualify(expr)

@@ -1,0 +1,130 @@
+"""`torchlint [--fix] PATH...`: argument parsing and exit codes; the work is the runner's."""
+from __future__ import annotations
+
+import argparse
+import difflib
+import sys
+from typing import List, Optional, Sequence
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # argparse exits 2 with usage; keep its exit code, one line
+        self.exit(EXIT_ERROR, f"torchlint: error: {message}\n")
+
+
+def _codes(value: str) -> List[str]:
+    return [code.strip().upper() for code in value.split(",") if code.strip()]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from torchlint import __version__
+    from torchlint.reporters import reporters
+
+    parser = _Parser(prog="torchlint", description="Find nn.Modules and nn.Parameters that PyTorch never registers.")
+    parser.add_argument("paths", nargs="*", metavar="PATH", help="files or directories to check (default: .)")
+    parser.add_argument("--fix", action="store_true", help="apply safe fixes")
+    parser.add_argument("--unsafe-fixes", action="store_true", help="with --fix or --diff, apply unsafe fixes too")
+    parser.add_argument("--diff", action="store_true", help="print the diff --fix would apply; write nothing")
+    parser.add_argument("--select", type=_codes, metavar="CODES", help="comma-separated code prefixes to report")
+    parser.add_argument("--ignore", type=_codes, metavar="CODES", help="comma-separated code prefixes to skip")
+    parser.add_argument("--output-format", choices=sorted(reporters()), default="text")
+    parser.add_argument("--exit-zero", action="store_true", help="exit 0 even when findings remain")
+    parser.add_argument("--explain", metavar="CODE", help="show a rule's documentation and exit")
+    parser.add_argument("--version", action="version", version=f"torchlint {__version__}")
+    return parser
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return _run(args)
+    except KeyboardInterrupt:
+        print("torchlint: interrupted", file=sys.stderr)
+        return 130
+    except Exception as error:  # the one place a bug turns into a line, not a traceback
+        print(f"torchlint: internal error: {type(error).__name__}: {error}", file=sys.stderr)
+        return EXIT_ERROR
+
+
+def _run(args: argparse.Namespace) -> int:
+    from torchlint.files import PathNotFound, discover
+    from torchlint.reporters import Summary, reporters
+    from torchlint.runner import run, write_atomically
+    from torchlint.settings import Settings
+
+    if args.explain:
+        return _explain(args.explain)
+    settings = Settings(
+        select=tuple(args.select or ("TL",)),
+        ignore=tuple(args.ignore or ()),
+        unsafe_fixes=args.unsafe_fixes,
+    )
+    try:
+        paths = discover(args.paths or ["."])
+    except PathNotFound as error:
+        print(f"torchlint: error: {error}", file=sys.stderr)
+        return EXIT_ERROR
+    fixing = args.fix or args.diff
+    report = run(paths, settings, fix=fixing)
+    for message in report.errors:
+        print(f"torchlint: internal error: {message}", file=sys.stderr)
+    if args.diff:
+        for path, before, after in report.changed:
+            sys.stdout.write(_unified_diff(str(path), before, after))
+        if report.errors:
+            return EXIT_ERROR
+        return EXIT_FINDINGS if report.changed else EXIT_CLEAN
+    remaining = report.diagnostics
+    if args.fix:
+        write_failures = _write(report.changed, write_atomically)
+        fixed_paths = {str(path) for path, _, _ in report.changed} - write_failures
+        remaining = [d for d in report.diagnostics if not (d.filename in fixed_paths and _was_applied(d, settings))]
+        fixed = sum(1 for d in report.diagnostics if d.filename in fixed_paths and _was_applied(d, settings))
+        if write_failures:
+            report.errors.extend(f"could not write {path}" for path in sorted(write_failures))
+    else:
+        fixed = 0
+    remaining = sorted(remaining, key=lambda d: d.sort_key())
+    summary = Summary(fixed=fixed, fix_mode=args.fix, unsafe_fixes=settings.unsafe_fixes)
+    sys.stdout.write(reporters()[args.output_format](remaining, summary))
+    if report.errors:
+        return EXIT_ERROR
+    return EXIT_FINDINGS if remaining and not args.exit_zero else EXIT_CLEAN
+
+
+def _was_applied(diagnostic, settings) -> bool:
+    from torchlint.diagnostics import Applicability
+
+    fix = diagnostic.fix
+    return fix is not None and (fix.applicability is Applicability.SAFE or settings.unsafe_fixes)
+
+
+def _write(changed, write_atomically) -> set:
+    failures = set()
+    for path, _, after in changed:
+        try:
+            write_atomically(path, after)
+        except OSError as error:
+            print(f"torchlint: error: cannot write {path}: {error.strerror or error}", file=sys.stderr)
+            failures.add(str(path))
+    return failures
+
+
+def _unified_diff(name: str, before: bytes, after: bytes) -> str:
+    old = before.decode("utf-8", errors="replace").splitlines(keepends=True)
+    new = after.decode("utf-8", errors="replace").splitlines(keepends=True)
+    return "".join(difflib.unified_diff(old, new, fromfile=name, tofile=name))
+
+
+def _explain(code: str) -> int:
+    from torchlint.rules import rules_by_code
+
+    rule = rules_by_code().get(code.upper())
+    if rule is None:
+        print(f"torchlint: error: unknown rule {code!r}; known: {', '.join(rules_by_code())}", file=sys.stderr)
+        return EXIT_ERROR
+    sys.stdout.write(rule.explain())
+    return EXIT_CLEAN

@@ -1,0 +1,56 @@
+"""The data every door (CLI, flake8, codemod) speaks: findings, their fixes and locations."""
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from typing import Optional, Tuple
+
+
+class Applicability(str, enum.Enum):
+    """How sure a fix is to keep behaviour, as ruff spells it."""
+
+    SAFE = "safe"
+    UNSAFE = "unsafe"
+
+
+@dataclass(frozen=True, order=True)
+class Location:
+    """A position in a file: 1-based row and 1-based column, as ruff's JSON reports them."""
+
+    row: int
+    column: int
+
+
+@dataclass(frozen=True)
+class Edit:
+    """Replace the text between two locations with `content`."""
+
+    content: str
+    location: Location
+    end_location: Location
+
+
+@dataclass(frozen=True)
+class Fix:
+    applicability: Applicability
+    message: str
+    edits: Tuple[Edit, ...] = ()
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    code: str
+    message: str
+    filename: str
+    location: Location
+    end_location: Location
+    fix: Optional[Fix] = None
+    # Why an offered rewrite is unsafe or absent; shown by --explain and in JSON.
+    fix_note: Optional[str] = field(default=None, compare=False)
+
+    @property
+    def fixable(self) -> bool:
+        return self.fix is not None
+
+    def sort_key(self) -> tuple:
+        return (self.filename, self.location, self.code)

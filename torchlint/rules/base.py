@@ -1,0 +1,99 @@
+"""What a rule is: a code, its documentation and examples, and a check over container attributes.
+
+Rules never edit code: they return findings with replacement nodes, and the engine applies them.
+"""
+from __future__ import annotations
+
+import textwrap
+from dataclasses import dataclass, field
+from typing import ClassVar, Optional, Tuple
+
+import libcst as cst
+
+from torchlint.analysis.containers import ContainerAttribute, Family, Shape
+from torchlint.analysis.imports import ImportMap
+from torchlint.diagnostics import Applicability
+from torchlint.fixes.naming import ImportNeeded, container_reference
+from torchlint.fixes.replacements import Replacement, wrap_stores
+from torchlint.fixes.safety import assess
+
+DOCS_URL = "https://github.com/torchlint/torchlint#{code}"
+
+
+@dataclass(frozen=True)
+class Example:
+    """A rule example: `code` is reported; `fixed` is what `--fix --unsafe-fixes` makes of it."""
+
+    code: str
+    fixed: Optional[str] = None
+
+
+@dataclass(frozen=True)
+class ProposedFix:
+    applicability: Applicability
+    title: str
+    replacements: Tuple[Replacement, ...]
+    imports: Tuple[ImportNeeded, ...] = ()
+
+
+@dataclass(frozen=True)
+class Finding:
+    code: str
+    message: str
+    node: cst.CSTNode
+    fix: Optional[ProposedFix] = None
+    fix_note: Optional[str] = field(default=None)
+
+
+class Rule:
+    code: ClassVar[str]
+    name: ClassVar[str]
+    # ruff's sections: What it does / Why is this bad? / Example / Use instead / Fix safety.
+    documentation: ClassVar[str]
+    valid: ClassVar[Tuple[str, ...]] = ()
+    invalid: ClassVar[Tuple[Example, ...]] = ()
+
+    def check(self, container: ContainerAttribute, imports: ImportMap) -> Optional[Finding]:
+        return None
+
+    @classmethod
+    def explain(cls) -> str:
+        return f"{cls.code} ({cls.name})\n\n{textwrap.dedent(cls.documentation).strip()}\n"
+
+    @classmethod
+    def url(cls) -> str:
+        return DOCS_URL.format(code=cls.code.lower())
+
+
+_A_CONTAINER = {Shape.LIST: "a plain list", Shape.DICT: "a plain dict", Shape.TUPLE: "a tuple"}
+_LOST = "their parameters are invisible to .parameters(), state_dict(), .to() and eval()"
+
+
+class ContainerRule(Rule):
+    """A rule for one (container shape, element family) pair, fixed by one torch container."""
+
+    shapes: ClassVar[Tuple[Shape, ...]]
+    family: ClassVar[Family]
+    torch_container: ClassVar[str]
+
+    def check(self, container: ContainerAttribute, imports: ImportMap) -> Optional[Finding]:
+        if container.shape not in self.shapes or container.family is not self.family:
+            return None
+        attribute = f"self.{container.attribute}"
+        held = "nn.Modules" if self.family is Family.MODULES else "nn.Parameters"
+        lost = _LOST if self.family is Family.MODULES else "they are missing from .parameters(), state_dict() and .to()"
+        message = (
+            f"{attribute} keeps {held} in {_A_CONTAINER[container.shape]}: {lost}; use nn.{self.torch_container}"
+        )
+        safety = assess(container, self.torch_container)
+        note = "; ".join(safety.reasons) or None
+        if safety.applicability is None:
+            return Finding(self.code, message, container.anchor.statement, None, note)
+        reference, needed = container_reference(imports, self.torch_container)
+        fix = ProposedFix(
+            applicability=safety.applicability,
+            title=f"Wrap {attribute} in nn.{self.torch_container}",
+            replacements=tuple(wrap_stores(container, reference)),
+            imports=(needed,) if needed else (),
+        )
+        return Finding(self.code, message, container.anchor.statement, fix, note)
