@@ -62,7 +62,8 @@ class MethodFacts:
     self_name: str
     bindings: Dict[str, List[Tuple[cst.BaseExpression, int]]] = field(default_factory=dict)
     local_fills: Dict[str, List[Fill]] = field(default_factory=dict)
-    escaped_locals: Set[str] = field(default_factory=set)
+    # local name -> the callables it was passed to (other than read-only builtins and list fills)
+    escaped_locals: Dict[str, List[cst.BaseExpression]] = field(default_factory=dict)
     aliased_locals: Set[str] = field(default_factory=set)
     returns: List[cst.BaseExpression] = field(default_factory=list)
     registers: bool = False
@@ -247,7 +248,7 @@ class _MethodWalker(cst.CSTVisitor):
                 elif is_fill:
                     self.facts.escaped.add(attribute)  # `other.append(self.layers)`: handed on
             elif isinstance(arg.value, cst.Name) and not read_only and not is_fill and not type_check:
-                self.method.escaped_locals.add(arg.value.value)
+                self.method.escaped_locals.setdefault(arg.value.value, []).append(func)
 
     def _is_super_init(self, func: cst.BaseExpression) -> bool:
         if not (isinstance(func, cst.Attribute) and func.attr.value == "__init__"):

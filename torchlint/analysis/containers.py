@@ -112,8 +112,10 @@ class _Evaluator:
         return ValueKind.UNKNOWN
 
     def _local_kind(self, name: str, method: MethodFacts, depth: int) -> ValueKind:
-        # A local that is also stored on self or handed to a call may be registered there: an alias.
-        if name in method.aliased_locals or name in method.escaped_locals:
+        # A local also stored on self or handed to a module class is registered there: an alias.
+        if name in method.aliased_locals or any(
+            self.resolver.is_registering_call(func) for func in method.escaped_locals.get(name, [])
+        ):
             return ValueKind.UNKNOWN
         bound = method.bindings.get(name, [])
         kinds = {self.value_kind(value, method, depth + 1) for value, _ in bound if value is not None}
