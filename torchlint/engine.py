@@ -31,6 +31,7 @@ class FileResult:
     fixed_count: int = 0
     classes: Tuple = ()
     unresolved: FrozenSet[str] = frozenset()
+    parsed: bool = True  # False: the prefilter skipped the file
 
 
 @dataclass(frozen=True)
@@ -61,7 +62,7 @@ def check_file(
     source: SourceFile, settings: Settings, fix: bool = False, project_classes: FrozenSet[str] = frozenset()
 ) -> FileResult:
     if not may_contain_findings(source.data, settings, project_classes):
-        return FileResult(())
+        return FileResult((), parsed=False)
     problem = _undecodable(source.data)
     if problem is not None:
         return FileResult((_tl900(source.filename, 1, 1, problem),)) if settings.selects(SYNTAX_ERROR_CODE) else FileResult(())
@@ -75,8 +76,9 @@ def check_file(
     except cst.ParserSyntaxError as error:
         if not settings.selects(SYNTAX_ERROR_CODE):
             return FileResult(())
-        message = f"cannot parse: {error.message.rstrip('.')} at line {error.raw_line}, column {error.raw_column + 1}"
-        return FileResult((_tl900(source.filename, error.raw_line, error.raw_column + 1, message),))
+        row, column, reason = _syntax_error(source.data, error)
+        message = f"cannot parse: {reason} at line {row}, column {column}"
+        return FileResult((_tl900(source.filename, row, column, message),))
     except RecursionError:
         return FileResult((_tl900(source.filename, 1, 1, "cannot parse: the code nests too deeply"),))
     analysis = analyse_module(module, source.module_name, source.package, settings.knowledge(project_classes))
@@ -139,6 +141,18 @@ def _undecodable(data: bytes) -> Optional[str]:
     if b"\x00" in data:
         return "cannot read: the file holds NUL bytes (a binary file?)"
     return None
+
+
+def _syntax_error(data: bytes, error) -> Tuple[int, int, str]:
+    """CPython's account of a syntax error where it has one: it points at the cause, not the symptom."""
+    try:
+        compile(data, "<checked>", "exec", dont_inherit=True)
+    except SyntaxError as python_error:
+        if python_error.lineno:
+            return python_error.lineno, python_error.offset or 1, str(python_error.msg)
+    except (ValueError, RecursionError, MemoryError):
+        pass
+    return error.raw_line, error.raw_column + 1, error.message.rstrip(".")
 
 
 def _tl900(filename: str, row: int, column: int, message: str) -> Diagnostic:

@@ -12,9 +12,11 @@ from typing import Dict, FrozenSet, List, Optional, Sequence, Set, Tuple
 from torchlint.diagnostics import Diagnostic, Location
 from torchlint.engine import SYNTAX_ERROR_CODE, FileResult, FixError, SourceFile, check_file
 from torchlint.files import module_name
+from torchlint.prefilter import may_contain_findings
 from torchlint.settings import Settings
 from torchlint.torch_knowledge import EXTRA_MODULE_BASES, torch_nn_class_name
 
+_MAX_INDEX_ROUNDS = 4
 _PARALLEL_FROM = 48  # fewer files than this are checked in one process: a pool costs more to start
 
 
@@ -36,9 +38,21 @@ class RunReport:
 
 def run(paths: Sequence[Path], settings: Settings, fix: bool = False, jobs: Optional[int] = None) -> RunReport:
     outcomes = _check_all(paths, settings, fix, frozenset(), jobs)
-    project_classes = _module_class_index(outcomes, settings)
-    if project_classes:
-        again = [o.path for o in outcomes.values() if o.result.unresolved & project_classes]
+    project_classes: FrozenSet[str] = frozenset()
+    for _ in range(_MAX_INDEX_ROUNDS):
+        grown = _module_class_index(outcomes, settings)
+        if grown == project_classes:
+            break
+        new_classes = grown - project_classes
+        project_classes = grown
+        # Again with the index: files that import a newly known module class, and skipped files
+        # that name one (their own classes may derive from it).
+        again = [
+            o.path
+            for o in outcomes.values()
+            if o.result.unresolved & new_classes
+            or (not o.result.parsed and o.original is not None and may_contain_findings(o.original, settings, new_classes))
+        ]
         outcomes.update(_check_all(again, settings, fix, project_classes, jobs))
     report = RunReport()
     for path in paths:

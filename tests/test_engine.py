@@ -1,0 +1,90 @@
+"""The engine: byte-exact rewrites, the project-wide index, the prefilter, a light import."""
+import subprocess
+import sys
+
+import pytest
+
+from torchlint import fix_source, lint_source
+from torchlint.files import discover
+from torchlint.runner import run
+from torchlint.settings import Settings
+from tests.fixture_cases import FIXTURES
+
+MODEL = (
+    "import torch.nn as nn\n\n\nclass A(nn.Module):\n    def __init__(self):\n        super().__init__()\n"
+    "        self.layers = [nn.Linear(1, 1)]  # a comment\n"
+)
+
+
+@pytest.mark.parametrize(
+    "transform",
+    [
+        lambda s: s.replace("\n", "\r\n"),
+        lambda s: "\ufeff" + s,
+        lambda s: s.replace("        ", "\t\t").replace("    ", "\t"),
+        lambda s: s.replace("\n", "\r\n", 3),
+        lambda s: "# -*- coding: latin-1 -*-\n# caf\xe9\n" + s,
+    ],
+    ids=["crlf", "bom", "tabs", "mixed-line-endings", "latin-1"],
+)
+def test_fix_changes_only_the_rewritten_expression(transform):
+    source = transform(MODEL)
+    encoding = "latin-1" if "latin-1" in source else "utf-8"
+    data = source.encode(encoding)
+    fixed = fix_source(data)
+    expected = data.replace(b"[nn.Linear(1, 1)]", b"nn.ModuleList([nn.Linear(1, 1)])")
+    assert fixed == expected
+
+
+def test_public_api_reports_one_diagnostic_per_attribute():
+    source = MODEL + "        self.layers.append(nn.Linear(1, 1))\n        self.layers += [nn.Linear(1, 1)]\n"
+    (diagnostic,) = lint_source(source, "model.py")
+    assert (diagnostic.code, diagnostic.location.row, diagnostic.location.column) == ("TL001", 7, 9)
+    assert diagnostic.filename == "model.py"
+
+
+def test_other_files_of_the_run_are_indexed(tmp_path):
+    package = tmp_path / "pkg"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "base.py").write_text("import torch.nn as nn\n\nclass Base(nn.Module):\n    pass\n")
+    (package / "blocks.py").write_text("from .base import Base\n\nclass Block(Base):\n    pass\n")
+    (package / "model.py").write_text(
+        "import torch\nfrom pkg.blocks import Block\nfrom .base import Base\n\n"
+        "class Model(Base):\n    def __init__(self):\n        super().__init__()\n        self.blocks = [Block()]\n"
+    )
+    alone = run(discover([str(package / "model.py")]), Settings())
+    assert alone.diagnostics == [], "alone, nothing proves Block or Base is a module"
+    together = run(discover([str(package)]), Settings())
+    assert [(d.code, d.location.row) for d in together.diagnostics] == [("TL001", 8)]
+
+
+def test_module_bases_and_factories_from_settings():
+    source = (
+        "import torch\nfrom mmengine.model import BaseModule\nimport timm\n\n"
+        "class A(BaseModule):\n    def __init__(self):\n        super().__init__()\n"
+        "        self.backbones = [timm.create_model('resnet18')]\n"
+    )
+    assert lint_source(source) == []
+    settings = Settings(module_bases=("mmengine.model.BaseModule",), module_factories=("timm.create_model",))
+    assert [d.code for d in lint_source(source, settings=settings)] == ["TL001"]
+
+
+def test_prefilter_changes_no_finding(monkeypatch):
+    paths = discover([str(FIXTURES)])
+    with_prefilter = run(paths, Settings()).diagnostics
+    monkeypatch.setattr("torchlint.engine.may_contain_findings", lambda *args: True)
+    without_prefilter = run(paths, Settings()).diagnostics
+    assert with_prefilter == without_prefilter
+    assert with_prefilter
+
+
+def test_parallel_run_matches_serial_run():
+    paths = discover([str(FIXTURES)]) * 3
+    assert run(paths, Settings(), jobs=2).diagnostics == run(paths[:0] + paths, Settings(), jobs=1).diagnostics
+
+
+def test_import_is_light():
+    code = "import sys, torchlint; print(sorted(m for m in ('libcst', 'torch') if m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
