@@ -17,7 +17,7 @@ from torchlint.fixes.naming import ImportNeeded, container_reference
 from torchlint.fixes.replacements import Replacement, wrap_stores
 from torchlint.fixes.safety import assess
 
-DOCS_URL = "https://github.com/torchlint/torchlint#{code}"
+DOCS_URL = "https://github.com/torchlint/torchlint/blob/main/docs/rules.md#{code}"
 
 
 @dataclass(frozen=True)
