@@ -170,3 +170,15 @@ def test_not_reported(name):
 def test_noqa_for_another_code_does_not_silence():
     source = HEADER + NOOP["noqa-code"].replace("# noqa: TL001", "# noqa: TL002")
     assert [d.code for d in lint_source(source)] == ["TL001"]
+
+
+def test_unweighted_losses_are_stateless_but_weighted_ones_are_not():
+    body = """
+class A(nn.Module):
+    def __init__(self, w):
+        super().__init__()
+        self.losses = [nn.CrossEntropyLoss(), nn.BCEWithLogitsLoss(reduction="sum"), nn.MultiMarginLoss(1, 1.0)]
+        self.weighted = [nn.CrossEntropyLoss(weight=w)]
+        self.positional = [nn.NLLLoss(w)]
+"""
+    assert [(d.code, d.location.row) for d in lint_source(HEADER + body)] == [("TL001", 10), ("TL001", 11)]

@@ -53,3 +53,29 @@ def test_module_returning_methods_return_the_module():
         method = getattr(module, name)
         result = method(False) if name in ("train", "requires_grad_") else method()
         assert isinstance(result, nn.Module), name
+
+
+def test_weighted_losses_own_nothing_without_a_weight():
+    import inspect
+
+    from torch.nn.modules.loss import _Loss
+
+    def owns_only_a_weight(cls) -> bool:
+        try:
+            instance = cls()
+        except TypeError:  # needs sizes: it has parameters of its own (LinearCrossEntropyLoss)
+            return False
+        return not any(True for _ in instance.parameters())
+
+    derived = {
+        name
+        for name in torch_nn_module_classes() - knowledge.STATELESS_MODULE_CLASSES
+        if issubclass(getattr(nn, name), _Loss)
+        and "weight" in inspect.signature(getattr(nn, name)).parameters
+        and owns_only_a_weight(getattr(nn, name))
+    }
+    assert set(knowledge.WEIGHTED_LOSS_WEIGHT_POSITION) == derived
+    for name, position in knowledge.WEIGHTED_LOSS_WEIGHT_POSITION.items():
+        cls = getattr(nn, name)
+        assert list(inspect.signature(cls.__init__).parameters)[1 + position] == "weight"
+        assert [b for b in cls().buffers()] == []

@@ -64,6 +64,19 @@ STATELESS_MODULE_CLASSES = frozenset(
     )
 )
 
+# Losses whose only state is an optional class-weight buffer: stateless unless given one. The value
+# is the position of `weight` among the constructor's positional arguments.
+WEIGHTED_LOSS_WEIGHT_POSITION = {
+    "BCELoss": 0,
+    "BCEWithLogitsLoss": 0,
+    "CrossEntropyLoss": 0,
+    "MultiLabelSoftMarginLoss": 0,
+    "MultiMarginLoss": 2,
+    "NLLLoss": 0,
+    "NLLLoss2d": 0,
+}
+WEIGHT_KEYWORDS = frozenset(("weight", "pos_weight"))
+
 # Attribute names of an nn.ModuleDict instance: as keys, ModuleDict / ParameterDict reject them
 # ("attribute 'type' already exists").
 MODULE_DICT_ATTRIBUTES = frozenset(

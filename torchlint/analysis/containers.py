@@ -106,7 +106,7 @@ class _Evaluator:
             if self.resolver.qualify(func) == "copy.deepcopy" and expr.args:
                 inner = self.value_kind(expr.args[0].value, method, depth + 1)
                 return inner if inner in _MODULE_KINDS else ValueKind.UNKNOWN
-            return self.resolver.kind_of_call(func)
+            return self.resolver.kind_of_call(func, expr)
         if isinstance(expr, cst.Name):
             return self._local_kind(expr.value, method, depth)
         return ValueKind.UNKNOWN

@@ -13,6 +13,8 @@ from torchlint.torch_knowledge import (
     EXTRA_MODULE_BASES,
     PARAMETER_CLASSES,
     STATELESS_MODULE_CLASSES,
+    WEIGHT_KEYWORDS,
+    WEIGHTED_LOSS_WEIGHT_POSITION,
     torch_nn_class_name,
 )
 
@@ -53,7 +55,7 @@ class Resolver:
         qualified = self.imports.qualify(base)
         return qualified is not None and self.is_module_class_name(qualified)
 
-    def kind_of_call(self, func: cst.BaseExpression) -> ValueKind:
+    def kind_of_call(self, func: cst.BaseExpression, call: Optional[cst.Call] = None) -> ValueKind:
         qualified = self.imports.qualify(func)
         if qualified is None:
             return ValueKind.UNKNOWN
@@ -61,7 +63,10 @@ class Resolver:
             return ValueKind.PARAMETER
         torch_name = torch_nn_class_name(qualified)
         if torch_name is not None:
-            return ValueKind.STATELESS_MODULE if torch_name in STATELESS_MODULE_CLASSES else ValueKind.MODULE
+            stateless = torch_name in STATELESS_MODULE_CLASSES or (
+                call is not None and _unweighted_loss(torch_name, call)
+            )
+            return ValueKind.STATELESS_MODULE if stateless else ValueKind.MODULE
         if qualified in self.project.module_factories or self.is_module_class_name(qualified):
             return ValueKind.MODULE
         return ValueKind.UNKNOWN
@@ -73,3 +78,14 @@ class Resolver:
 
     def qualify(self, expr: cst.BaseExpression) -> Optional[str]:
         return self.imports.qualify(expr)
+
+
+def _unweighted_loss(torch_name: str, call: cst.Call) -> bool:
+    """`nn.CrossEntropyLoss()` owns nothing; `nn.CrossEntropyLoss(weight=w)` owns a buffer."""
+    position = WEIGHTED_LOSS_WEIGHT_POSITION.get(torch_name)
+    if position is None:
+        return False
+    positional = [arg for arg in call.args if arg.keyword is None]
+    if any(arg.star for arg in call.args) or len(positional) > position:
+        return False
+    return not any(arg.keyword is not None and arg.keyword.value in WEIGHT_KEYWORDS for arg in call.args)
