@@ -71,7 +71,7 @@ def test_weighted_losses_own_nothing_without_a_weight():
         name
         for name in torch_nn_module_classes() - knowledge.STATELESS_MODULE_CLASSES
         if issubclass(getattr(nn, name), _Loss)
-        and "weight" in inspect.signature(getattr(nn, name)).parameters
+        and "weight" in inspect.signature(getattr(nn, name).__init__).parameters
         and owns_only_a_weight(getattr(nn, name))
     }
     assert set(knowledge.WEIGHTED_LOSS_WEIGHT_POSITION) == derived
