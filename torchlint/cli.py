@@ -4,6 +4,7 @@ from __future__ import annotations
 import argparse
 import difflib
 import sys
+from pathlib import Path
 from typing import List, Optional, Sequence
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -25,12 +26,19 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="torchlint", description="Find nn.Modules and nn.Parameters that PyTorch never registers.")
     parser.add_argument("paths", nargs="*", metavar="PATH", help="files or directories to check (default: .)")
     parser.add_argument("--fix", action="store_true", help="apply safe fixes")
-    parser.add_argument("--unsafe-fixes", action="store_true", help="with --fix or --diff, apply unsafe fixes too")
+    parser.add_argument(
+        "--unsafe-fixes", action="store_true", default=None, help="with --fix or --diff, apply unsafe fixes too"
+    )
     parser.add_argument("--diff", action="store_true", help="print the diff --fix would apply; write nothing")
     parser.add_argument("--select", type=_codes, metavar="CODES", help="comma-separated code prefixes to report")
     parser.add_argument("--ignore", type=_codes, metavar="CODES", help="comma-separated code prefixes to skip")
     parser.add_argument("--output-format", choices=sorted(reporters()), default="text")
+    parser.add_argument("--statistics", action="store_true", help="print how many findings each code has")
     parser.add_argument("--exit-zero", action="store_true", help="exit 0 even when findings remain")
+    parser.add_argument("--config", metavar="PATH", help="a pyproject.toml to read [tool.torchlint] from")
+    parser.add_argument(
+        "--force-exclude", action="store_true", help="apply exclude patterns to files named on the command line too"
+    )
     parser.add_argument("--explain", metavar="CODE", help="show a rule's documentation and exit")
     parser.add_argument("--version", action="version", version=f"torchlint {__version__}")
     return parser
@@ -50,20 +58,29 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from torchlint.files import PathNotFound, discover
-    from torchlint.reporters import Summary, reporters
-    from torchlint.runner import run, write_atomically
-    from torchlint.settings import Settings
+    from torchlint.config import ConfigError, find_pyproject, load, with_overrides
+    from torchlint.files import Exclusions, PathNotFound, discover
+    from torchlint.runner import run
 
     if args.explain:
         return _explain(args.explain)
-    settings = Settings(
-        select=tuple(args.select or ("TL",)),
-        ignore=tuple(args.ignore or ()),
+    paths_given = args.paths or ["."]
+    try:
+        pyproject = Path(args.config) if args.config else find_pyproject(Path(paths_given[0]))
+        config = load(pyproject, Path.cwd())
+    except ConfigError as error:
+        print(f"torchlint: error: {error}", file=sys.stderr)
+        return EXIT_ERROR
+    config = with_overrides(
+        config,
+        select=tuple(args.select) if args.select else None,
+        ignore=tuple(args.ignore) if args.ignore else None,
         unsafe_fixes=args.unsafe_fixes,
     )
+    settings = config.settings
+    exclusions = Exclusions.from_config(config.root, config.exclude, config.extend_exclude)
     try:
-        paths = discover(args.paths or ["."])
+        paths = discover(paths_given, exclusions, force_exclude=args.force_exclude)
     except PathNotFound as error:
         print(f"torchlint: error: {error}", file=sys.stderr)
         return EXIT_ERROR
@@ -77,6 +94,14 @@ def _run(args: argparse.Namespace) -> int:
         if report.errors:
             return EXIT_ERROR
         return EXIT_FINDINGS if report.changed else EXIT_CLEAN
+    return _report(args, settings, report)
+
+
+def _report(args: argparse.Namespace, settings, report) -> int:
+    from torchlint.reporters import Summary, reporters
+    from torchlint.reporters.text import render_statistics
+    from torchlint.runner import write_atomically
+
     remaining = report.diagnostics
     if args.fix:
         write_failures = _write(report.changed, write_atomically)
@@ -89,7 +114,8 @@ def _run(args: argparse.Namespace) -> int:
         fixed = 0
     remaining = sorted(remaining, key=lambda d: d.sort_key())
     summary = Summary(fixed=fixed, fix_mode=args.fix, unsafe_fixes=settings.unsafe_fixes)
-    sys.stdout.write(reporters()[args.output_format](remaining, summary))
+    render = render_statistics if args.statistics else reporters()[args.output_format]
+    sys.stdout.write(render(remaining, summary))
     if report.errors:
         return EXIT_ERROR
     return EXIT_FINDINGS if remaining and not args.exit_zero else EXIT_CLEAN

@@ -65,7 +65,8 @@ def check_file(
         return FileResult((), parsed=False)
     problem = _undecodable(source.data)
     if problem is not None:
-        return FileResult((_tl900(source.filename, 1, 1, problem),)) if settings.selects(SYNTAX_ERROR_CODE) else FileResult(())
+        selected = settings.selects_in(SYNTAX_ERROR_CODE, source.filename)
+        return FileResult((_tl900(source.filename, 1, 1, problem),) if selected else ())
 
     import libcst as cst  # deferred: a run that parses nothing never pays for importing libcst
 
@@ -74,7 +75,7 @@ def check_file(
     try:
         module = cst.parse_module(source.data)
     except cst.ParserSyntaxError as error:
-        if not settings.selects(SYNTAX_ERROR_CODE):
+        if not settings.selects_in(SYNTAX_ERROR_CODE, source.filename):
             return FileResult(())
         row, column, reason = _syntax_error(source.data, error)
         message = f"cannot parse: {reason} at line {row}, column {column}"
@@ -82,7 +83,7 @@ def check_file(
     except RecursionError:
         return FileResult((_tl900(source.filename, 1, 1, "cannot parse: the code nests too deeply"),))
     analysis = analyse_module(module, source.module_name, source.package, settings.knowledge(project_classes))
-    findings = _findings(analysis, settings)
+    findings = [f for f in _findings(analysis, settings) if settings.selects_in(f.code, source.filename)]
     if not findings:
         return FileResult((), classes=analysis.classes, unresolved=analysis.unresolved)
     lines = source.data.decode(module.encoding, errors="replace").splitlines()
@@ -90,7 +91,7 @@ def check_file(
     kept = []
     for finding in findings:
         start, end = positions[id(finding.node)]
-        if not is_suppressed(finding.code, start.row, lines):
+        if not (settings.honour_noqa and is_suppressed(finding.code, start.row, lines)):
             kept.append((finding, start, end))
     diagnostics = tuple(
         Diagnostic(

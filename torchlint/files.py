@@ -1,9 +1,11 @@
 """Which files a run looks at, and the dotted module name each one has."""
 from __future__ import annotations
 
+import fnmatch
 import os
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Iterator, List, Tuple
+from typing import Iterable, Iterator, List, Optional, Tuple
 
 SKIPPED_DIRECTORIES = frozenset(
     (
@@ -19,14 +21,46 @@ class PathNotFound(Exception):
     pass
 
 
-def discover(paths: Iterable[str]) -> List[Path]:
-    """Files named on the command line are taken as they are; directories are searched for *.py."""
+@dataclass(frozen=True)
+class Exclusions:
+    """Glob patterns (ruff's `exclude` / `extend-exclude`), matched against a file or folder name
+    and against its path relative to the configuration's folder."""
+
+    root: Path
+    patterns: Tuple[str, ...] = tuple(sorted(SKIPPED_DIRECTORIES))
+
+    @classmethod
+    def from_config(cls, root: Path, exclude: Optional[Tuple[str, ...]], extend: Tuple[str, ...]) -> "Exclusions":
+        base = tuple(sorted(SKIPPED_DIRECTORIES)) if exclude is None else exclude
+        return cls(root.resolve(), base + extend)
+
+    def excludes(self, path: Path) -> bool:
+        name = path.name
+        try:
+            relative = path.resolve().relative_to(self.root).as_posix()
+        except ValueError:
+            relative = None
+        for pattern in self.patterns:
+            bare = pattern.rstrip("/")
+            if fnmatch.fnmatch(name, bare):
+                return True
+            if relative is not None and (fnmatch.fnmatch(relative, bare) or relative.startswith(bare + "/")):
+                return True
+        return False
+
+
+def discover(paths: Iterable[str], exclusions: Optional[Exclusions] = None, force_exclude: bool = False) -> List[Path]:
+    """Files named on the command line are taken as they are (unless `force_exclude`); folders are
+    searched for *.py and *.pyi, leaving out what `exclusions` names."""
+    exclusions = exclusions or Exclusions(Path.cwd())
     found: List[Path] = []
     seen = set()
     for raw in paths:
         path = Path(raw)
+        if force_exclude and exclusions.excludes(path):
+            continue
         if path.is_dir():
-            candidates: Iterable[Path] = _walk(path)
+            candidates: Iterable[Path] = _walk(path, exclusions)
         elif path.exists() or path.is_symlink():
             candidates = [path]
         else:
@@ -39,17 +73,17 @@ def discover(paths: Iterable[str]) -> List[Path]:
     return found
 
 
-def _walk(root: Path) -> Iterator[Path]:
+def _walk(root: Path, exclusions: Exclusions) -> Iterator[Path]:
     for directory, subdirectories, files in os.walk(root):
         subdirectories[:] = sorted(
             name
             for name in subdirectories
-            if name not in SKIPPED_DIRECTORIES
+            if not exclusions.excludes(Path(directory, name))
             and not name.endswith(".egg-info")
             and not (Path(directory, name, "pyvenv.cfg")).exists()
         )
         for name in sorted(files):
-            if name.endswith(PYTHON_SUFFIXES):
+            if name.endswith(PYTHON_SUFFIXES) and not exclusions.excludes(Path(directory, name)):
                 yield Path(directory, name)
 
 

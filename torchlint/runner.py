@@ -2,6 +2,7 @@
 across the run, check again the few files that import one, and write fixes atomically."""
 from __future__ import annotations
 
+import errno
 import os
 import tempfile
 from concurrent.futures import ProcessPoolExecutor
@@ -85,7 +86,7 @@ def _check_path(task) -> FileOutcome:
         reason = error.strerror or str(error)
         location = Location(1, 1)
         diagnostic = Diagnostic(SYNTAX_ERROR_CODE, f"cannot read: {reason}", str(path), location, location)
-        return FileOutcome(path, FileResult((diagnostic,) if settings.selects(SYNTAX_ERROR_CODE) else ()))
+        return FileOutcome(path, FileResult((diagnostic,) if settings.selects_in(SYNTAX_ERROR_CODE, str(path)) else ()))
     name, package = module_name(path)
     source = SourceFile(data, str(path), name, package)
     try:
@@ -118,6 +119,8 @@ def write_atomically(path: Path, data: bytes) -> None:
     """Write beside the file, then rename over it: an interrupted run never leaves half a file."""
     path = path.resolve()
     mode = path.stat().st_mode
+    if not mode & 0o222 or not os.access(path, os.W_OK):  # root may write anything: honour the mode bits
+        raise PermissionError(errno.EACCES, "the file is read-only", str(path))
     handle, temporary = tempfile.mkstemp(dir=str(path.parent), prefix=f".{path.name}.", suffix=".torchlint")
     try:
         with os.fdopen(handle, "wb") as stream:

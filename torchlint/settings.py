@@ -1,6 +1,8 @@
 """What a run is told to do: which codes, which fixes, which extra module classes."""
 from __future__ import annotations
 
+import fnmatch
+import os
 from dataclasses import dataclass
 from typing import FrozenSet, Iterable, Tuple
 
@@ -21,11 +23,30 @@ class Settings:
     unsafe_fixes: bool = False
     module_bases: Tuple[str, ...] = ()
     module_factories: Tuple[str, ...] = ()
+    # (glob, code prefixes): globs match a file's name or its path relative to `root`.
+    per_file_ignores: Tuple[Tuple[str, Tuple[str, ...]], ...] = ()
+    root: str = "."
+    # flake8 applies its own noqa (and --disable-noqa); everyone else gets torchlint's.
+    honour_noqa: bool = True
 
     def selects(self, code: str) -> bool:
         return any(code.startswith(prefix) for prefix in self.select) and not any(
             code.startswith(prefix) for prefix in self.ignore
         )
+
+    def selects_in(self, code: str, filename: str) -> bool:
+        if not self.selects(code):
+            return False
+        if not self.per_file_ignores:
+            return True
+        relative = os.path.relpath(os.path.abspath(filename), os.path.abspath(self.root)).replace(os.sep, "/")
+        name = os.path.basename(filename)
+        for pattern, codes in self.per_file_ignores:
+            if (fnmatch.fnmatch(relative, pattern) or fnmatch.fnmatch(name, pattern)) and any(
+                code.startswith(prefix) for prefix in codes
+            ):
+                return False
+        return True
 
     def knowledge(self, module_classes: Iterable[str] = ()) -> ProjectKnowledge:
         return ProjectKnowledge(

@@ -20,7 +20,13 @@ Reporter = Callable[[Sequence[Diagnostic], Summary], str]
 
 
 def reporters() -> Dict[str, Reporter]:
-    from torchlint.reporters import json_format, text
+    from torchlint.reporters import github, json_format, sarif, text
 
-    return {"text": text.render, "concise": text.render_concise, "json": json_format.render,
-            "json-lines": json_format.render_lines}
+    return {
+        "text": text.render,
+        "concise": text.render_concise,
+        "json": json_format.render,
+        "json-lines": json_format.render_lines,
+        "github": github.render,
+        "sarif": sarif.render,
+    }

@@ -40,6 +40,23 @@ def render(diagnostics: Sequence[Diagnostic], summary: Summary) -> str:
     if fixable and not summary.fix_mode:
         lines.append(f"[*] {fixable} fixable with the `--fix` option.")
     if hidden:
-        lines.append(f"No fixes available ({hidden} hidden fix{'es' * (hidden != 1)} "
-                     "can be enabled with the `--unsafe-fixes` option).")
+        note = f"({hidden} hidden fix{'es' * (hidden != 1)} can be enabled with the `--unsafe-fixes` option)."
+        lines.append(note if fixable else f"No fixes available {note}")
     return "\n".join(lines) + "\n"
+
+
+def render_statistics(diagnostics: Sequence[Diagnostic], summary: Summary) -> str:
+    """`--statistics`: how many findings each code has, most first, as ruff prints them."""
+    counts: dict = {}
+    for diagnostic in diagnostics:
+        counts[diagnostic.code] = counts.get(diagnostic.code, 0) + 1
+    fixable = {d.code for d in diagnostics if _applicable(d, summary)}
+    rows = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    return "".join(f"{count:>5}\t{code}\t{'[*] ' if code in fixable else ''}{_name(code)}\n" for code, count in rows)
+
+
+def _name(code: str) -> str:
+    from torchlint.rules import rules_by_code
+
+    rule = rules_by_code().get(code)
+    return rule.name if rule is not None else ""

@@ -1,0 +1,110 @@
+"""`[tool.torchlint]` in the nearest pyproject.toml: loaded, validated, turned into Settings."""
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any, Dict, Mapping, Optional, Sequence, Tuple
+
+from torchlint.settings import Settings
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on older Pythons
+    import tomli as tomllib
+
+_LIST_KEYS = ("select", "ignore", "exclude", "extend-exclude", "module-bases", "module-factories")
+_ALLOWED = (*_LIST_KEYS, "per-file-ignores", "unsafe-fixes")
+
+
+class ConfigError(Exception):
+    """One line naming the file, the key and what is allowed."""
+
+
+@dataclass(frozen=True)
+class Config:
+    settings: Settings
+    root: Path  # the folder holding the pyproject.toml; patterns are relative to it
+    exclude: Optional[Tuple[str, ...]] = None  # None: the built-in folder list
+    extend_exclude: Tuple[str, ...] = ()
+    source: Optional[Path] = None
+
+
+def find_pyproject(start: Path) -> Optional[Path]:
+    """The nearest pyproject.toml with a [tool.torchlint] table, searched upward from `start`."""
+    directory = start.resolve()
+    if not directory.is_dir():
+        directory = directory.parent
+    for folder in (directory, *directory.parents):
+        candidate = folder / "pyproject.toml"
+        if candidate.is_file() and _has_torchlint_table(candidate):
+            return candidate
+    return None
+
+
+def _has_torchlint_table(path: Path) -> bool:
+    try:
+        return "torchlint" in _read(path).get("tool", {})
+    except ConfigError:
+        return True  # report the broken file rather than silently skipping it
+
+
+def _read(path: Path) -> Dict[str, Any]:
+    try:
+        with path.open("rb") as stream:
+            return tomllib.load(stream)
+    except (OSError, tomllib.TOMLDecodeError) as error:
+        raise ConfigError(f"{path}: cannot read: {error}") from error
+
+
+def load(path: Optional[Path], default_root: Path) -> Config:
+    if path is None:
+        return Config(settings=Settings(root=str(default_root)), root=default_root)
+    table = _read(path).get("tool", {}).get("torchlint", {})
+    if not isinstance(table, dict):
+        raise ConfigError(f"{path}: [tool.torchlint] must be a table")
+    return _parse(table, path)
+
+
+def _parse(table: Mapping[str, Any], path: Path) -> Config:
+    for key in table:
+        if key not in _ALLOWED:
+            raise ConfigError(f"{path}: unknown key {key!r} in [tool.torchlint]; allowed: {', '.join(_ALLOWED)}")
+    lists = {key: _string_list(table, key, path) for key in _LIST_KEYS if key in table}
+    unsafe = table.get("unsafe-fixes", False)
+    if not isinstance(unsafe, bool):
+        raise ConfigError(f"{path}: 'unsafe-fixes' must be true or false, not {unsafe!r}")
+    per_file = table.get("per-file-ignores", {})
+    if not isinstance(per_file, dict):
+        raise ConfigError(f"{path}: 'per-file-ignores' must be a table of glob = [codes]")
+    per_file_ignores = tuple(
+        (pattern, tuple(_string_list(per_file, pattern, path, "per-file-ignores"))) for pattern in per_file
+    )
+    defaults = Settings()
+    settings = Settings(
+        select=tuple(lists.get("select", defaults.select)),
+        ignore=tuple(lists.get("ignore", ())),
+        unsafe_fixes=unsafe,
+        module_bases=tuple(lists.get("module-bases", ())),
+        module_factories=tuple(lists.get("module-factories", ())),
+        per_file_ignores=per_file_ignores,
+        root=str(path.parent),
+    )
+    exclude = tuple(lists["exclude"]) if "exclude" in lists else None
+    return Config(settings, path.parent, exclude, tuple(lists.get("extend-exclude", ())), path)
+
+
+def _string_list(table: Mapping[str, Any], key: str, path: Path, within: str = "") -> Sequence[str]:
+    value = table[key]
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        where = f"{within}.{key}" if within else key
+        raise ConfigError(f"{path}: {where!r} must be a list of strings, not {value!r}")
+    if key in ("select", "ignore") or within == "per-file-ignores":
+        return [code.upper() for code in value]
+    return value
+
+
+def with_overrides(config: Config, **overrides: Any) -> Config:
+    """Command-line flags win over the file; None means the flag was not given."""
+    given = {key: value for key, value in overrides.items() if value is not None}
+    return replace(config, settings=replace(config.settings, **given))
