@@ -81,6 +81,9 @@ BEFORE_AFTER = [
     ("self.x = dict(a=nn.Linear(1, 1))", "self.x = nn.ModuleDict(dict(a=nn.Linear(1, 1)))"),
     ("self.x = ()\nself.x += (nn.Linear(1, 1),)", None),
     ("self.x = [\n    nn.Linear(1, 1),  # first\n    nn.Linear(1, 1),\n]", "self.x = nn.ModuleList([\n    nn.Linear(1, 1),  # first\n    nn.Linear(1, 1),\n])"),
+    ("self.x = ([nn.Linear(1, 1)])", "self.x = (nn.ModuleList([nn.Linear(1, 1)]))"),
+    ("self.x = (\n    nn.Linear(1, 1),\n    nn.Linear(1, 1),\n)", "self.x = nn.ModuleList([\n    nn.Linear(1, 1),\n    nn.Linear(1, 1),\n])"),
+    ("self.x = nn.Linear(1, 1), nn.Linear(1, 1)", "self.x = nn.ModuleList([nn.Linear(1, 1), nn.Linear(1, 1)])"),
 ]
 
 

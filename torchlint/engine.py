@@ -1,37 +1,29 @@
 """One file in, findings and fixes out. Every door (CLI, flake8, codemod) goes through here.
 
-    bytes -> prefilter (text only) -> decode -> parse once (libcst) -> analyse -> rules -> findings
-                                                                               -> fixes applied to the tree
+    bytes -> scan (text, then `ast`; prefilter.py) -> parse once (libcst) -> analyse -> rules
+          -> findings -> fixes: replacement nodes turned into text edits, applied here only
 """
 from __future__ import annotations
 
 import difflib
 import io
+import re
 import tokenize
 from dataclasses import dataclass
 from typing import Dict, FrozenSet, List, Optional, Sequence, Tuple, Union
 
+from torchlint.analysis.imports import ClassSummary, ImportMap, summarise_classes
 from torchlint.diagnostics import Applicability, Diagnostic, Edit, Fix, Location
 from torchlint.noqa import is_suppressed
-from torchlint.prefilter import may_contain_findings
+from torchlint.prefilter import Prescan, mentions_torch, prescan
 from torchlint.settings import Settings
 
 SYNTAX_ERROR_CODE = "TL900"
+_NEWLINE = re.compile(r"\r\n|\r|\n")
 
 
 class FixError(Exception):
     """A rewrite produced code that does not parse: the file must be left untouched."""
-
-
-@dataclass(frozen=True)
-class FileResult:
-    diagnostics: Tuple[Diagnostic, ...]
-    # The file's bytes after applying the fixes allowed by the settings (None: nothing to change).
-    fixed: Optional[bytes] = None
-    fixed_count: int = 0
-    classes: Tuple = ()
-    unresolved: FrozenSet[str] = frozenset()
-    parsed: bool = True  # False: the prefilter skipped the file
 
 
 @dataclass(frozen=True)
@@ -42,6 +34,28 @@ class SourceFile:
     filename: str
     module_name: str = "__main__"
     package: str = ""
+
+
+@dataclass(frozen=True)
+class Scan:
+    """The cheap look at a file, before libcst: enough to skip it, and to index its classes."""
+
+    mentions_torch: bool
+    prescan: Optional[Prescan] = None
+    classes: Tuple[ClassSummary, ...] = ()
+    problem: Optional[str] = None  # the file cannot be read as text
+
+    @property
+    def needs_libcst(self) -> bool:
+        return self.mentions_torch and self.problem is None and self.prescan is not None and self.prescan.candidates
+
+
+@dataclass(frozen=True)
+class FileResult:
+    diagnostics: Tuple[Diagnostic, ...]
+    # The file's bytes after applying the fixes allowed by the settings (None: nothing to change).
+    fixed: Optional[bytes] = None
+    fixed_count: int = 0
 
 
 def lint_source(source: Union[str, bytes], filename: str = "<string>", settings: Optional[Settings] = None) -> List[Diagnostic]:
@@ -58,18 +72,40 @@ def fix_source(source: Union[str, bytes], filename: str = "<string>", settings: 
     return fixed.decode("utf-8") if isinstance(source, str) else fixed  # type: ignore[return-value]
 
 
-def check_file(
-    source: SourceFile, settings: Settings, fix: bool = False, project_classes: FrozenSet[str] = frozenset()
-) -> FileResult:
-    if not may_contain_findings(source.data, settings, project_classes):
-        return FileResult((), parsed=False)
+def scan_file(source: SourceFile, settings: Settings, project_classes: FrozenSet[str] = frozenset()) -> Scan:
+    if not mentions_torch(source.data, settings, project_classes):
+        return Scan(mentions_torch=False)
     problem = _undecodable(source.data)
     if problem is not None:
-        selected = settings.selects_in(SYNTAX_ERROR_CODE, source.filename)
-        return FileResult((_tl900(source.filename, 1, 1, problem),) if selected else ())
+        return Scan(mentions_torch=True, problem=problem)
+    found = prescan(source.data, settings, source.module_name, source.package)
+    classes: Tuple[ClassSummary, ...] = ()
+    if found.imports is not None:
+        imports = ImportMap.build(found.imports, found.classes or (), source.module_name, source.package)
+        classes = summarise_classes(found.classes or (), imports)
+    return Scan(mentions_torch=True, prescan=found, classes=classes)
 
+
+def check_file(
+    source: SourceFile,
+    settings: Settings,
+    fix: bool = False,
+    project_classes: FrozenSet[str] = frozenset(),
+    scan: Optional[Scan] = None,
+) -> FileResult:
+    scan = scan or scan_file(source, settings, project_classes)
+    if scan.problem is not None:
+        selected = settings.selects_in(SYNTAX_ERROR_CODE, source.filename)
+        return FileResult((_tl900(source.filename, 1, 1, scan.problem),) if selected else ())
+    if not scan.needs_libcst:
+        return FileResult(())
+    return _check_with_libcst(source, settings, fix, project_classes, scan.prescan)
+
+
+def _check_with_libcst(source: SourceFile, settings: Settings, fix: bool, project_classes, found) -> FileResult:
     import libcst as cst  # deferred: a run that parses nothing never pays for importing libcst
 
+    from torchlint.analysis.cst_names import module_records
     from torchlint.analysis.module_file import analyse_module
 
     try:
@@ -82,45 +118,48 @@ def check_file(
         return FileResult((_tl900(source.filename, row, column, message),))
     except RecursionError:
         return FileResult((_tl900(source.filename, 1, 1, "cannot parse: the code nests too deeply"),))
-    analysis = analyse_module(module, source.module_name, source.package, settings.knowledge(project_classes))
-    findings = [f for f in _findings(analysis, settings) if settings.selects_in(f.code, source.filename)]
+    statements, classes = (found.imports, found.classes) if found.imports is not None else module_records(module)
+    imports = ImportMap.build(statements, classes or (), source.module_name, source.package)
+    containers = analyse_module(module, imports, settings.knowledge(project_classes))
+    findings = [f for f in _findings(containers, imports, settings) if settings.selects_in(f.code, source.filename)]
     if not findings:
-        return FileResult((), classes=analysis.classes, unresolved=analysis.unresolved)
-    lines = source.data.decode(module.encoding, errors="replace").splitlines()
-    positions = _positions(module, [finding.node for finding in findings])
-    kept = []
-    for finding in findings:
-        start, end = positions[id(finding.node)]
-        if not (settings.honour_noqa and is_suppressed(finding.code, start.row, lines)):
-            kept.append((finding, start, end))
+        return FileResult(())
+    replaced = [
+        node for f in findings if f.fix is not None for old, _, statement in f.fix.replacements
+        for node in (*_extent(old), statement)
+    ]
+    positions = _positions(module, [f.node for f in findings] + replaced)
+    lines = _NEWLINE.split(module.code)
+    kept = [
+        f for f in findings
+        if not (settings.honour_noqa and is_suppressed(f.code, positions[id(f.node)][0].row, lines))
+    ]
     diagnostics = tuple(
         Diagnostic(
-            code=finding.code,
-            message=finding.message,
+            code=f.code,
+            message=f.message,
             filename=source.filename,
-            location=start,
-            end_location=end,
-            fix=_describe_fix(module, finding.fix) if finding.fix is not None else None,
-            fix_note=finding.fix_note,
+            location=positions[id(f.node)][0],
+            end_location=positions[id(f.node)][1],
+            fix=_describe_fix(module, f.fix, positions) if f.fix is not None else None,
+            fix_note=f.fix_note,
         )
-        for finding, start, end in kept
+        for f in kept
     )
-    fixed, count = None, 0
-    if fix:
-        allowed = [finding.fix for finding, _, _ in kept if finding.fix is not None and _allowed(finding.fix, settings)]
-        if allowed:
-            fixed, count = _apply(module, allowed).bytes, len(allowed)
-    return FileResult(diagnostics, fixed, count, analysis.classes, analysis.unresolved)
+    allowed = [f.fix for f in kept if fix and f.fix is not None and _allowed(f.fix, settings)]
+    if not allowed:
+        return FileResult(diagnostics)
+    return FileResult(diagnostics, _apply(module, allowed, positions), len(allowed))
 
 
-def _findings(analysis, settings: Settings) -> list:
+def _findings(containers, imports: ImportMap, settings: Settings) -> list:
     from torchlint.rules import all_rules
 
     rules = [rule() for rule in all_rules() if settings.selects(rule.code)]
     findings = []
-    for container in analysis.containers:
+    for container in containers:
         for rule in rules:
-            finding = rule.check(container, analysis.imports)
+            finding = rule.check(container, imports)
             if finding is not None:
                 findings.append(finding)
                 break
@@ -161,61 +200,115 @@ def _tl900(filename: str, row: int, column: int, message: str) -> Diagnostic:
     return Diagnostic(SYNTAX_ERROR_CODE, message, filename, location, location)
 
 
-def _positions(module, nodes: Sequence) -> Dict[int, Tuple[Location, Location]]:
-    """Positions for the reported nodes only; the metadata pass is paid only by files with findings."""
+Positions = Dict[int, Tuple[Location, Location]]
+
+
+def _positions(module, nodes: Sequence) -> Positions:
+    """Positions for the reported and replaced nodes only: one metadata pass, paid by files with findings."""
     from libcst.metadata import MetadataWrapper, PositionProvider
 
     ranges = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
-    found = {}
-    for node in nodes:
-        code_range = ranges[node]
-        found[id(node)] = (
-            Location(code_range.start.line, code_range.start.column + 1),
-            Location(code_range.end.line, code_range.end.column + 1),
+    return {
+        id(node): (
+            Location(ranges[node].start.line, ranges[node].start.column + 1),
+            Location(ranges[node].end.line, ranges[node].end.column + 1),
         )
-    return found
+        for node in nodes
+    }
 
 
-def _apply(module, fixes: Sequence):
-    """The only place that changes a tree: swap the replacement nodes, add imports, re-parse."""
+def _extent(node) -> Tuple[object, object]:
+    """The first and last nodes of an expression's text: its outer parentheses, when it has any."""
+    lpar, rpar = getattr(node, "lpar", None), getattr(node, "rpar", None)
+    return (lpar[0], rpar[-1]) if lpar and rpar else (node, node)
+
+
+def _replacement_edits(module, fixes: Sequence, positions: Positions) -> List[Edit]:
+    lines = _NEWLINE.split(module.code)
+    edits = []
+    for fix in fixes:
+        for old, new, statement in fix.replacements:
+            first, last = _extent(old)
+            line = lines[positions[id(statement)][0].row - 1]
+            indent = line[: len(line) - len(line.lstrip(" \t"))]
+            edits.append(Edit(_render(module, new, indent), positions[id(first)][0], positions[id(last)][1]))
+    return edits
+
+
+def _render(module, node, indent: str) -> str:
+    """The code of a new node where it will stand: continuation lines take the block's indentation."""
+    from libcst._nodes.internal import CodegenState
+
+    state = CodegenState(default_indent=module.default_indent, default_newline=module.default_newline)
+    state.indent_tokens.append(indent)
+    node._codegen(state)
+    return "".join(state.tokens)
+
+
+def _apply_edits(code: str, edits: Sequence[Edit]) -> str:
+    starts = [0]
+    for match in _NEWLINE.finditer(code):
+        starts.append(match.end())
+
+    def offset(location: Location) -> int:
+        if location.row > len(starts):
+            return len(code)
+        return starts[location.row - 1] + location.column - 1
+
+    for edit in sorted(edits, key=lambda e: e.location, reverse=True):
+        code = code[: offset(edit.location)] + edit.content + code[offset(edit.end_location):]
+    return code
+
+
+def _with_imports(code: str, fixes: Sequence) -> str:
+    needed = sorted({n for fix in fixes for n in fix.imports}, key=lambda n: (n.module, n.name or ""))
+    if not needed:
+        return code
     import libcst as cst
     from libcst.codemod import CodemodContext
     from libcst.codemod.visitors import AddImportsVisitor
 
-    swaps = {id(old): new for fix in fixes for old, new in fix.replacements}
+    context = CodemodContext()
+    for import_needed in needed:
+        AddImportsVisitor.add_needed_import(context, import_needed.module, import_needed.name)
+    return AddImportsVisitor(context).transform_module(cst.parse_module(code)).code
 
-    class _Swap(cst.CSTTransformer):
-        def on_leave(self, original_node, updated_node):
-            return swaps.get(id(original_node), updated_node)
 
-    fixed = module.visit(_Swap())
-    imports = sorted({needed for fix in fixes for needed in fix.imports}, key=lambda i: (i.module, i.name or ""))
-    if imports:
-        context = CodemodContext()
-        for needed in imports:
-            AddImportsVisitor.add_needed_import(context, needed.module, needed.name)
-        fixed = AddImportsVisitor(context).transform_module(fixed)
+def _apply(module, fixes: Sequence, positions: Positions) -> bytes:
+    """The only place that changes code: the rules' replacement nodes, then any import they need."""
+    code = _with_imports(_apply_edits(module.code, _replacement_edits(module, fixes, positions)), fixes)
+    _check_parses(module, code)
+    return code.encode(module.encoding)
+
+
+def _check_parses(module, code: str) -> None:
     try:
-        cst.parse_module(fixed.bytes)
-        compile(fixed.bytes, "<fixed>", "exec", dont_inherit=True)
-    except (cst.ParserSyntaxError, SyntaxError, ValueError) as error:
-        raise FixError(f"a fix produced code that does not parse ({error}); the file was left untouched") from error
-    return fixed
+        compile(code, "<fixed>", "exec", dont_inherit=True)
+        return
+    except SyntaxError as error:
+        problem: Exception = error
+    try:  # CPython may be older than the syntax libcst reads: ask libcst, as for the original
+        compile(module.code, "<original>", "exec", dont_inherit=True)
+    except SyntaxError:
+        import libcst as cst
+
+        try:
+            cst.parse_module(code)
+            return
+        except cst.ParserSyntaxError as error:
+            problem = error
+    raise FixError(f"a fix produced code that does not parse ({problem}); the file was left untouched")
 
 
-def _describe_fix(module, proposed) -> Fix:
-    """ruff's JSON shape: the fix as line edits, read off the diff of applying it alone."""
-    before = module.bytes.decode(module.encoding).splitlines(keepends=True)
-    after = _apply(module, [proposed]).bytes.decode(module.encoding).splitlines(keepends=True)
-    edits = []
-    matcher = difflib.SequenceMatcher(a=before, b=after, autojunk=False)
-    for tag, a_start, a_end, b_start, b_end in matcher.get_opcodes():
-        if tag != "equal":
-            edits.append(
-                Edit(
-                    content="".join(after[b_start:b_end]),
-                    location=Location(a_start + 1, 1),
-                    end_location=Location(a_end + 1, 1),
-                )
-            )
-    return Fix(proposed.applicability, proposed.title, tuple(edits))
+def _describe_fix(module, proposed, positions: Positions) -> Fix:
+    """ruff's JSON shape: the replacement edits, plus line edits for an import the fix adds."""
+    edits = _replacement_edits(module, [proposed], positions)
+    if proposed.imports:
+        before = module.code.splitlines(keepends=True)
+        after = _with_imports(module.code, [proposed]).splitlines(keepends=True)
+        matcher = difflib.SequenceMatcher(a=before, b=after, autojunk=False)
+        for tag, a_start, a_end, b_start, b_end in matcher.get_opcodes():
+            if tag != "equal":
+                content = "".join(after[b_start:b_end])
+                edits.append(Edit(content, Location(a_start + 1, 1), Location(a_end + 1, 1)))
+    return Fix(proposed.applicability, proposed.title, tuple(sorted(edits, key=lambda e: e.location)))

@@ -12,29 +12,100 @@ same on real corpora.
 from __future__ import annotations
 
 import ast
-from typing import Dict, FrozenSet, Iterable, Iterator, List, Set
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Dict, FrozenSet, Iterable, Iterator, List, Optional, Set, Tuple
 
+from torchlint.analysis.imports import ClassRecord, ImportMap, ImportStatement
 from torchlint.settings import Settings
+from torchlint.torch_knowledge import (
+    MODULE_RETURNING_METHODS,
+    PARAMETER_CLASSES,
+    STATELESS_MODULE_CLASSES,
+    is_unweighted_loss,
+    torch_nn_class_name,
+)
 
 _ALWAYS = (b"torch", b"lightning")
+_IDENTIFIER = re.compile(rb"[A-Za-z_][A-Za-z0-9_]*")
 _FILLS = frozenset(("append", "extend", "insert", "update", "setdefault"))
 _CONTAINER_CALLS = frozenset(("list", "dict", "tuple"))
+_MAX_DEPTH = 6
 
 
-def may_contain_findings(data: bytes, settings: Settings, project_classes: FrozenSet[str] = frozenset()) -> bool:
-    if b"class" not in data or not any(needle in data for needle in _needles(settings, project_classes)):
+@dataclass(frozen=True)
+class Prescan:
+    """What the cheap stages learnt: whether libcst must look, and the file's imports and classes
+    (None where `ast` could not read the file: libcst will, or will say why not)."""
+
+    candidates: bool
+    imports: Optional[Tuple[ImportStatement, ...]] = None
+    classes: Optional[Tuple[ClassRecord, ...]] = None
+
+
+def mentions_torch(data: bytes, settings: Settings, project_classes: FrozenSet[str] = frozenset()) -> bool:
+    """Stage 1, on the bytes alone."""
+    if b"class" not in data:
         return False
+    if any(needle in data for needle in _needles(settings)):
+        return True
+    return bool(project_classes) and not _simple_names(project_classes).isdisjoint(_IDENTIFIER.findall(data))
+
+
+def prescan(data: bytes, settings: Settings, module_name: str = "__main__", package: str = "") -> Prescan:
+    """Stage 2, with CPython's parser."""
     try:
         tree = ast.parse(data)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return True  # libcst will report why it cannot parse it
-    return any(node.bases and _class_has_candidate(node) for node in _classes(tree.body))
+        return Prescan(candidates=True)
+    imports, classes = _module_records(tree.body)
+    import_map = ImportMap.build(imports, classes, module_name, package)
+    candidates = any(node.bases and _class_has_candidate(node, import_map, settings) for node in _classes(tree.body))
+    return Prescan(candidates, imports, classes)
 
 
-def _needles(settings: Settings, project_classes: Iterable[str]) -> Iterable[bytes]:
+def _needles(settings: Settings) -> Iterable[bytes]:
     yield from _ALWAYS
-    for qualified in (*settings.module_bases, *settings.module_factories, *project_classes):
+    for qualified in (*settings.module_bases, *settings.module_factories):
         yield qualified.rsplit(".", 1)[-1].encode("utf-8")
+
+
+@lru_cache(maxsize=8)
+def _simple_names(qualified_names: FrozenSet[str]) -> FrozenSet[bytes]:
+    return frozenset(name.rsplit(".", 1)[-1].encode("utf-8") for name in qualified_names)
+
+
+def _module_records(body: List[ast.stmt]) -> Tuple[Tuple[ImportStatement, ...], Tuple[ClassRecord, ...]]:
+    imports: List[ImportStatement] = []
+    classes: List[ClassRecord] = []
+    pending = list(reversed(body))
+    while pending:
+        statement = pending.pop()
+        if isinstance(statement, ast.Import):
+            imports.append(ImportStatement(tuple((a.name, a.asname) for a in statement.names)))
+        elif isinstance(statement, ast.ImportFrom):
+            names = tuple((a.name, a.asname) for a in statement.names)
+            imports.append(ImportStatement(names, statement.module, statement.level or 0))
+        elif isinstance(statement, ast.ClassDef):
+            classes.append(ClassRecord(statement.name, tuple(_dotted(base) for base in statement.bases)))
+        elif isinstance(statement, (ast.If, ast.Try, ast.With)):
+            blocks = [statement.body, getattr(statement, "orelse", []), getattr(statement, "finalbody", [])]
+            blocks.extend(handler.body for handler in getattr(statement, "handlers", ()))
+            for block in reversed(blocks):
+                pending.extend(reversed(block))
+    return tuple(imports), tuple(classes)
+
+
+def _dotted(node: ast.AST) -> Optional[str]:
+    if isinstance(node, ast.Subscript):
+        node = node.value
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        base = _dotted(node.value)
+        return None if base is None else f"{base}.{node.attr}"
+    return None
 
 
 def _statements(body: List[ast.stmt]) -> Iterator[ast.stmt]:
@@ -57,12 +128,93 @@ def _classes(body: List[ast.stmt]) -> Iterator[ast.ClassDef]:
     return (statement for statement in _statements(body) if isinstance(statement, ast.ClassDef))
 
 
+class _Evidence:
+    """Could this store put a module or a parameter on self, as libcst's analysis would see it?
+
+    The same shapes as analysis/containers.py, read off `ast`, with one difference that keeps it
+    conservative: any name resolved outside torch counts, since it may be a module class of another
+    file of the run. Builtins, locals and attributes of values resolve to nothing and never count.
+    """
+
+    def __init__(self, imports: ImportMap, settings: Settings, methods: Dict[str, "_Method"]) -> None:
+        self.imports = imports
+        self.factories = frozenset(settings.module_factories)
+        self.methods = methods
+
+    def container(self, value: ast.AST, method: "_Method", depth: int = 0) -> bool:
+        if depth > _MAX_DEPTH:
+            return True
+        if isinstance(value, (ast.List, ast.Tuple)):
+            return any(self.element(e, method, depth) for e in value.elts if not isinstance(e, ast.Starred))
+        if isinstance(value, (ast.ListComp, ast.GeneratorExp, ast.SetComp)):
+            return self.element(value.elt, method, depth)
+        if isinstance(value, ast.Dict):
+            return any(self.element(v, method, depth) for k, v in zip(value.keys, value.values) if k is not None)
+        if isinstance(value, ast.DictComp):
+            return self.element(value.value, method, depth)
+        if isinstance(value, ast.BinOp) and isinstance(value.op, ast.Mult):
+            return any(self.container(side, method, depth + 1) for side in (value.left, value.right)
+                       if isinstance(side, ast.List))
+        if isinstance(value, ast.Call):
+            if isinstance(value.func, ast.Name) and value.func.id in _CONTAINER_CALLS:
+                return any(self.container(arg, method, depth + 1) for arg in value.args) or any(
+                    self.element(k.value, method, depth) for k in value.keywords
+                )
+            helper = self.methods.get(method.attribute(value.func) or "")
+            return helper is not None and any(self.container(r, helper, depth + 1) for r in helper.returns)
+        if isinstance(value, ast.Name):
+            return any(
+                self.container(bound, method, depth + 1) for bound in method.bindings.get(value.id, ())
+            ) or any(self.fill(fill, method, depth + 1) for fill in method.local_fills.get(value.id, ()))
+        return False
+
+    def element(self, value: ast.AST, method: "_Method", depth: int) -> bool:
+        if depth > _MAX_DEPTH:
+            return True
+        if isinstance(value, (ast.List, ast.ListComp)):
+            return self.container(value, method, depth + 1)
+        if isinstance(value, ast.Name):
+            return any(self.element(bound, method, depth + 1) for bound in method.bindings.get(value.id, ()))
+        if not isinstance(value, ast.Call):
+            return False
+        func = value.func
+        if isinstance(func, ast.Attribute) and func.attr in MODULE_RETURNING_METHODS:
+            if self.element(func.value, method, depth + 1):
+                return True
+        qualified = self.imports.qualify_dotted(_dotted(func))
+        if qualified is None:
+            return False
+        if qualified == "copy.deepcopy":
+            return bool(value.args) and self.element(value.args[0], method, depth + 1)
+        if qualified in self.factories or not qualified.startswith("torch."):
+            return True
+        name = torch_nn_class_name(qualified)
+        if qualified in PARAMETER_CLASSES:
+            return True
+        if name is None or name in STATELESS_MODULE_CLASSES:
+            return False
+        return not is_unweighted_loss(
+            name,
+            positional=sum(1 for arg in value.args if not isinstance(arg, ast.Starred)),
+            keywords=frozenset(k.arg for k in value.keywords if k.arg),
+            unpacks=any(isinstance(arg, ast.Starred) for arg in value.args) or any(k.arg is None for k in value.keywords),
+        )
+
+    def fill(self, fill: Tuple[str, ast.AST], method: "_Method", depth: int) -> bool:
+        how, value = fill
+        return self.container(value, method, depth) if how == "many" else self.element(value, method, depth)
+
+
 class _Method:
+    """What one method binds, stores on self, fills and returns (statements only, not expressions)."""
+
     def __init__(self, function: ast.AST, self_name: str) -> None:
         self.self_name = self_name
         self.bindings: Dict[str, List[ast.AST]] = {}
-        self.stores: List[tuple] = []
-        self.filled: Set[str] = set()
+        self.stores: List[Tuple[str, ast.AST]] = []
+        self.fills: Dict[str, List[Tuple[str, ast.AST]]] = {}  # attribute -> ("one"|"many", value)
+        self.local_fills: Dict[str, List[Tuple[str, ast.AST]]] = {}
+        self.returns: List[ast.AST] = []
         for statement in _statements(function.body):
             if isinstance(statement, ast.Assign):
                 for target in statement.targets:
@@ -70,9 +222,9 @@ class _Method:
             elif isinstance(statement, ast.AnnAssign) and statement.value is not None:
                 self._bind(statement.target, statement.value)
             elif isinstance(statement, ast.AugAssign):
-                attribute = self.attribute(statement.target)
-                if attribute:
-                    self.filled.add(attribute)
+                self._fill(statement.target, "many", statement.value)
+            elif isinstance(statement, ast.Return) and statement.value is not None:
+                self.returns.append(statement.value)
             elif isinstance(statement, ast.Expr):
                 self._fills_in(statement.value)
 
@@ -80,11 +232,20 @@ class _Method:
         """`self.x.append(m)`, also inside a comprehension run for its side effect."""
         for node in ast.walk(expression):
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in _FILLS:
-                attribute = self.attribute(node.func.value)
-                if attribute:
-                    self.filled.add(attribute)
+                many = node.func.attr in ("extend", "update")
+                for value in node.args[1:] if node.func.attr in ("insert", "setdefault") else node.args:
+                    self._fill(node.func.value, "many" if many else "one", value)
+                for keyword in node.keywords:
+                    self._fill(node.func.value, "one", keyword.value)
 
-    def attribute(self, node: ast.AST):
+    def _fill(self, target: ast.AST, how: str, value: ast.AST) -> None:
+        attribute = self.attribute(target)
+        if attribute:
+            self.fills.setdefault(attribute, []).append((how, value))
+        elif isinstance(target, ast.Name):
+            self.local_fills.setdefault(target.id, []).append((how, value))
+
+    def attribute(self, node: ast.AST) -> Optional[str]:
         if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == self.self_name:
             return node.attr
         return None
@@ -96,52 +257,42 @@ class _Method:
         elif isinstance(target, ast.Name):
             self.bindings.setdefault(target.id, []).append(value)
         elif isinstance(target, ast.Subscript):
-            attribute = self.attribute(target.value)
-            if attribute:
-                self.filled.add(attribute)
+            self._fill(target.value, "one", value)
 
 
-def _class_has_candidate(node: ast.ClassDef) -> bool:
-    functions = [f for f in node.body if isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef))]
-    method_names = {f.name for f in functions}
-    methods = []
-    for function in functions:
-        params = [*function.args.posonlyargs, *function.args.args]
-        if params:
-            methods.append(_Method(function, params[0].arg))
-    filled = set().union(*(m.filled for m in methods)) if methods else set()
-    for method in methods:
+def _class_has_candidate(node: ast.ClassDef, imports: ImportMap, settings: Settings) -> bool:
+    methods: Dict[str, _Method] = {}
+    for function in node.body:
+        if isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            params = [*function.args.posonlyargs, *function.args.args]
+            if params:
+                methods[function.name] = _Method(function, params[0].arg)
+    evidence = _Evidence(imports, settings, methods)
+    for method in methods.values():
         for attribute, value in method.stores:
-            if _container_like(value, method, method_names) and (
-                attribute in filled or _may_hold_modules(value, method)
+            if evidence.container(value, method) or (
+                _container_like(value, method, methods)
+                and any(evidence.fill(fill, other, 0) for other in methods.values() for fill in other.fills.get(attribute, ()))
             ):
                 return True
     return False
 
 
-def _container_like(value: ast.AST, method: _Method, method_names: Set[str]) -> bool:
+def _container_like(value: ast.AST, method: _Method, methods: Dict[str, _Method], depth: int = 0) -> bool:
+    """Could libcst's analysis take this value for a plain container (even an empty one)?"""
     if isinstance(value, (ast.List, ast.Tuple, ast.ListComp, ast.GeneratorExp, ast.Dict, ast.DictComp)):
         return True
-    if isinstance(value, ast.BinOp) and isinstance(value.op, ast.Mult):
-        return True
+    if isinstance(value, ast.BinOp):
+        return isinstance(value.op, ast.Mult)
     if isinstance(value, ast.Name):
-        return value.id in method.bindings
+        return depth < _MAX_DEPTH and any(
+            _container_like(bound, method, methods, depth + 1) for bound in method.bindings.get(value.id, ())
+        )
     if isinstance(value, ast.Call):
-        func = value.func
-        if isinstance(func, ast.Name):
-            return func.id in _CONTAINER_CALLS
-        return method.attribute(func) in method_names
+        if isinstance(value.func, ast.Name):
+            return value.func.id in _CONTAINER_CALLS
+        helper = methods.get(method.attribute(value.func) or "")
+        return helper is not None and depth < _MAX_DEPTH and any(
+            _container_like(r, helper, methods, depth + 1) for r in helper.returns
+        )
     return False
-
-
-def _may_hold_modules(value: ast.AST, method: _Method) -> bool:
-    if isinstance(value, ast.Name) or (isinstance(value, ast.Call) and not isinstance(value.func, ast.Name)):
-        return True  # a local container or a helper's result: libcst follows them
-    for node in ast.walk(value):
-        if isinstance(node, ast.Call) and node is not value:
-            return True
-        if isinstance(node, ast.Name) and any(
-            isinstance(bound, (ast.Call, ast.Name)) for bound in method.bindings.get(node.id, ())
-        ):
-            return True
-    return isinstance(value, ast.Call) and bool(value.args or value.keywords)

@@ -77,6 +77,12 @@ WEIGHTED_LOSS_WEIGHT_POSITION = {
 }
 WEIGHT_KEYWORDS = frozenset(("weight", "pos_weight"))
 
+
+def is_unweighted_loss(name: str, positional: int, keywords: "frozenset[str]", unpacks: bool) -> bool:
+    """`CrossEntropyLoss()` owns nothing; `CrossEntropyLoss(w)` or `(weight=w)` owns a buffer."""
+    position = WEIGHTED_LOSS_WEIGHT_POSITION.get(name)
+    return position is not None and not unpacks and positional <= position and not (keywords & WEIGHT_KEYWORDS)
+
 # Attribute names of an nn.ModuleDict instance: as keys, ModuleDict / ParameterDict reject them
 # ("attribute 'type' already exists").
 MODULE_DICT_ATTRIBUTES = frozenset(

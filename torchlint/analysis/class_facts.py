@@ -10,6 +10,8 @@ from typing import Dict, List, Optional, Set, Tuple
 
 import libcst as cst
 
+from torchlint.analysis.walk import children, walk
+
 # Builtins that only read a container: passing `self.layers` to them does not hand it to torch.
 _READ_ONLY_BUILTINS = frozenset(
     ("len", "enumerate", "zip", "reversed", "iter", "print", "range", "sorted", "sum", "any", "all", "min", "max",
@@ -97,7 +99,7 @@ def collect_class_facts(class_node: cst.ClassDef, shadowed_builtins: Set[str]) -
             continue
         method = MethodFacts(name=statement.name.value, node=statement, self_name=self_name)
         facts.methods[method.name] = method
-        statement.body.visit(_MethodWalker(facts, method, order, shadowed_builtins))
+        _MethodWalker(facts, method, order, shadowed_builtins).run(statement.body)
     return facts
 
 
@@ -114,7 +116,9 @@ def _first_parameter(function: cst.FunctionDef) -> Optional[str]:
     return params[0].name.value if params else None
 
 
-class _MethodWalker(cst.CSTVisitor):
+class _MethodWalker:
+    """Visits a method's nodes in source order, with `visit_<Type>` / `leave_<Type>` handlers."""
+
     def __init__(self, facts: ClassFacts, method: MethodFacts, order: List[int], shadowed: Set[str]) -> None:
         self.facts = facts
         self.method = method
@@ -122,6 +126,21 @@ class _MethodWalker(cst.CSTVisitor):
         self.shadowed = shadowed
         self.super_init_seen = method.name != "__init__"
         self.loops_over: List[Set[str]] = []
+
+    def run(self, root: cst.CSTNode) -> None:
+        _LEAVE = object()
+        pending: list = [root]
+        while pending:
+            node = pending.pop()
+            if node is _LEAVE:
+                self.leave_For()
+                continue
+            handler = _HANDLERS.get(type(node))
+            if handler is not None:
+                handler(self, node)
+            if type(node) is cst.For:
+                pending.append(_LEAVE)
+            pending.extend(reversed(list(children(node))))
 
     # --- helpers -------------------------------------------------------------------------------
     def _tick(self) -> int:
@@ -195,7 +214,7 @@ class _MethodWalker(cst.CSTVisitor):
         if isinstance(node.target, cst.Name):
             self.method.bindings.setdefault(node.target.value, []).append((node.target, self._tick()))
 
-    def leave_For(self, original_node: cst.For) -> None:
+    def leave_For(self) -> None:
         self.loops_over.pop()
 
     def visit_Return(self, node: cst.Return) -> None:
@@ -271,17 +290,7 @@ class _MethodWalker(cst.CSTVisitor):
         )
 
     def _attributes_in(self, node: cst.CSTNode) -> Set[str]:
-        found: Set[str] = set()
-        walker = self
-
-        class _Find(cst.CSTVisitor):
-            def visit_Attribute(self, attribute: cst.Attribute) -> None:
-                name = walker.self_attribute(attribute)
-                if name is not None:
-                    found.add(name)
-
-        node.visit(_Find())
-        return found
+        return {name for name in map(self.self_attribute, walk(node)) if name is not None}
 
     # --- other uses of self.<attribute> -----------------------------------------------------
     def visit_Attribute(self, node: cst.Attribute) -> None:
@@ -308,3 +317,10 @@ class _MethodWalker(cst.CSTVisitor):
             for element in node.slice:
                 index = element.slice
                 self._add_use(attribute, "subscript", "key" if isinstance(index, cst.Index) else "slice", index)
+
+
+_HANDLERS = {
+    getattr(cst, name[len("visit_"):]): handler
+    for name, handler in vars(_MethodWalker).items()
+    if name.startswith("visit_")
+}

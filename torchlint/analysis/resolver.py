@@ -7,14 +7,14 @@ from typing import Optional, Set
 
 import libcst as cst
 
+from torchlint.analysis.cst_names import dotted_name
 from torchlint.analysis.imports import ImportMap
 from torchlint.settings import ProjectKnowledge
 from torchlint.torch_knowledge import (
     EXTRA_MODULE_BASES,
     PARAMETER_CLASSES,
     STATELESS_MODULE_CLASSES,
-    WEIGHT_KEYWORDS,
-    WEIGHTED_LOSS_WEIGHT_POSITION,
+    is_unweighted_loss,
     torch_nn_class_name,
 )
 
@@ -31,32 +31,25 @@ class Resolver:
     imports: ImportMap
     project: ProjectKnowledge
     local_module_classes: Set[str] = field(default_factory=set)
-    # Qualified names outside torch this file asked about and could not decide: if another file of
-    # the run defines one of them as a module class, the file is analysed again with that knowledge.
-    unresolved: Set[str] = field(default_factory=set)
 
     def is_module_class_name(self, qualified: str) -> bool:
         if torch_nn_class_name(qualified) is not None:
             return True
-        if (
+        return (
             qualified in EXTRA_MODULE_BASES
             or qualified in self.project.module_bases
             or qualified in self.local_module_classes
             or qualified in self.project.module_classes
-        ):
-            return True
-        if not qualified.startswith(("torch.", "builtins.")):
-            self.unresolved.add(qualified)
-        return False
+        )
 
     def is_module_base(self, base: cst.BaseExpression) -> bool:
         if isinstance(base, cst.Subscript):  # Generic-style bases: `Base[T]`
             base = base.value
-        qualified = self.imports.qualify(base)
+        qualified = self.qualify(base)
         return qualified is not None and self.is_module_class_name(qualified)
 
     def kind_of_call(self, func: cst.BaseExpression, call: Optional[cst.Call] = None) -> ValueKind:
-        qualified = self.imports.qualify(func)
+        qualified = self.qualify(func)
         if qualified is None:
             return ValueKind.UNKNOWN
         if qualified in PARAMETER_CLASSES:
@@ -77,15 +70,13 @@ class Resolver:
         return kind in (ValueKind.MODULE, ValueKind.STATELESS_MODULE)
 
     def qualify(self, expr: cst.BaseExpression) -> Optional[str]:
-        return self.imports.qualify(expr)
+        return self.imports.qualify_dotted(dotted_name(expr))
 
 
 def _unweighted_loss(torch_name: str, call: cst.Call) -> bool:
-    """`nn.CrossEntropyLoss()` owns nothing; `nn.CrossEntropyLoss(weight=w)` owns a buffer."""
-    position = WEIGHTED_LOSS_WEIGHT_POSITION.get(torch_name)
-    if position is None:
-        return False
-    positional = [arg for arg in call.args if arg.keyword is None]
-    if any(arg.star for arg in call.args) or len(positional) > position:
-        return False
-    return not any(arg.keyword is not None and arg.keyword.value in WEIGHT_KEYWORDS for arg in call.args)
+    return is_unweighted_loss(
+        torch_name,
+        positional=sum(1 for arg in call.args if arg.keyword is None and not arg.star),
+        keywords=frozenset(arg.keyword.value for arg in call.args if arg.keyword is not None),
+        unpacks=any(arg.star for arg in call.args),
+    )

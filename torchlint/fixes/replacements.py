@@ -7,7 +7,8 @@ import libcst as cst
 
 from torchlint.analysis.containers import ContainerAttribute
 
-Replacement = Tuple[cst.CSTNode, cst.CSTNode]
+# (old node, new node, the statement holding it: its indentation is the new node's context)
+Replacement = Tuple[cst.CSTNode, cst.CSTNode, cst.CSTNode]
 
 
 def wrap_stores(container: ContainerAttribute, reference: cst.BaseExpression) -> List[Replacement]:
@@ -15,9 +16,9 @@ def wrap_stores(container: ContainerAttribute, reference: cst.BaseExpression) ->
     replacements: List[Replacement] = []
     nested = container.contents.nested
     for store, _ in container.container_stores:
-        replacements.append((store.value, _wrap(store.value, reference, nested)))
+        replacements.append((store.value, _wrap(store.value, reference, nested), store.statement))
         if store.annotation is not None:
-            replacements.append((store.annotation.annotation, reference.deep_clone()))
+            replacements.append((store.annotation.annotation, reference.deep_clone(), store.statement))
     return replacements
 
 
