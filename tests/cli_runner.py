@@ -16,11 +16,12 @@ class CliResult:
     stderr: str
 
 
-def run_cli(args: Sequence[str]) -> CliResult:
+def run_cli(args: Sequence[str], cache: bool = False) -> CliResult:
+    """`cache=False` adds --no-cache: tests rewrite files faster than a clock tick tells apart."""
     out, err = io.StringIO(), io.StringIO()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
         try:
-            code = main(list(args))
+            code = main(list(args) if cache else ["--no-cache", *args])
         except SystemExit as exit_:
             code = exit_.code if isinstance(exit_.code, int) else 2
     return CliResult(code, out.getvalue(), err.getvalue())

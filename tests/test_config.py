@@ -38,9 +38,9 @@ def test_select_ignore_and_flags_override(tmp_path):
 
 
 def test_exclude_extend_exclude_and_force_exclude(tmp_path):
-    _project(tmp_path, 'extend-exclude = ["generated", "legacy_*.py"]\n')
-    for name in ("model.py", "legacy_model.py", "generated/model.py"):
-        (tmp_path / name).parent.mkdir(exist_ok=True)
+    _project(tmp_path, 'extend-exclude = ["generated", "legacy_*.py", "src/vendor/"]\n')
+    for name in ("model.py", "legacy_model.py", "generated/model.py", "src/vendor/model.py", "src/vendor/deep/m.py"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(FIXTURES / "positive" / "list_literal.py", tmp_path / name)
     found = run_cli(["--output-format", "json-lines", str(tmp_path)]).stdout
     assert [json.loads(line)["filename"] for line in found.splitlines()] == [str(tmp_path / "model.py")]

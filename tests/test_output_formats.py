@@ -39,3 +39,9 @@ def test_statistics_counts_per_code():
 def test_concise_has_no_summary():
     out = run_cli(["--output-format", "concise", str(TARGET)]).stdout.splitlines()
     assert len(out) == 3 and all(": TL00" in line for line in out)
+
+
+def test_every_format_has_a_reporter():
+    from torchlint.reporters import FORMATS, reporters
+
+    assert set(FORMATS) == set(reporters())

@@ -21,7 +21,7 @@ def _codes(value: str) -> List[str]:
 
 def build_parser() -> argparse.ArgumentParser:
     from torchlint import __version__
-    from torchlint.reporters import reporters
+    from torchlint.reporters import FORMATS
 
     parser = _Parser(prog="torchlint", description="Find nn.Modules and nn.Parameters that PyTorch never registers.")
     parser.add_argument("paths", nargs="*", metavar="PATH", help="files or directories to check (default: .)")
@@ -32,10 +32,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--diff", action="store_true", help="print the diff --fix would apply; write nothing")
     parser.add_argument("--select", type=_codes, metavar="CODES", help="comma-separated code prefixes to report")
     parser.add_argument("--ignore", type=_codes, metavar="CODES", help="comma-separated code prefixes to skip")
-    parser.add_argument("--output-format", choices=sorted(reporters()), default="text")
+    parser.add_argument("--output-format", choices=FORMATS, default="text")
     parser.add_argument("--statistics", action="store_true", help="print how many findings each code has")
     parser.add_argument("--exit-zero", action="store_true", help="exit 0 even when findings remain")
     parser.add_argument("--config", metavar="PATH", help="a pyproject.toml to read [tool.torchlint] from")
+    parser.add_argument("--no-cache", action="store_true", help="neither read nor write .torchlint_cache")
     parser.add_argument(
         "--force-exclude", action="store_true", help="apply exclude patterns to files named on the command line too"
     )
@@ -60,6 +61,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
 def _run(args: argparse.Namespace) -> int:
     from torchlint.config import ConfigError, find_pyproject, load, with_overrides
     from torchlint.files import Exclusions, PathNotFound, discover
+    from torchlint.cache import CACHE_DIRECTORY, Cache
     from torchlint.runner import run
 
     if args.explain:
@@ -85,7 +87,10 @@ def _run(args: argparse.Namespace) -> int:
         print(f"torchlint: error: {error}", file=sys.stderr)
         return EXIT_ERROR
     fixing = args.fix or args.diff
-    report = run(paths, settings, fix=fixing)
+    cache = None if args.no_cache else Cache(config.root / CACHE_DIRECTORY, settings)
+    report = run(paths, settings, fix=fixing, cache=cache)
+    for message in report.warnings:
+        print(f"torchlint: warning: {message}", file=sys.stderr)
     for message in report.errors:
         print(f"torchlint: internal error: {message}", file=sys.stderr)
     if args.diff:

@@ -15,7 +15,7 @@ from typing import Dict, FrozenSet, List, Optional, Sequence, Tuple, Union
 from torchlint.analysis.imports import ClassSummary, ImportMap, summarise_classes
 from torchlint.diagnostics import Applicability, Diagnostic, Edit, Fix, Location
 from torchlint.noqa import is_suppressed
-from torchlint.prefilter import Prescan, mentions_torch, prescan
+from torchlint.prefilter import Prescan, class_base_words, mentions_torch, prescan
 from torchlint.settings import Settings
 
 SYNTAX_ERROR_CODE = "TL900"
@@ -44,6 +44,9 @@ class Scan:
     prescan: Optional[Prescan] = None
     classes: Tuple[ClassSummary, ...] = ()
     problem: Optional[str] = None  # the file cannot be read as text
+    # For a file skipped on its bytes: the words in its class statements' base lists. If one names a
+    # module class of the run, the file is scanned again, since its own classes may be modules too.
+    base_words: FrozenSet[bytes] = frozenset()
 
     @property
     def needs_libcst(self) -> bool:
@@ -74,7 +77,7 @@ def fix_source(source: Union[str, bytes], filename: str = "<string>", settings: 
 
 def scan_file(source: SourceFile, settings: Settings, project_classes: FrozenSet[str] = frozenset()) -> Scan:
     if not mentions_torch(source.data, settings, project_classes):
-        return Scan(mentions_torch=False)
+        return Scan(mentions_torch=False, base_words=class_base_words(source.data))
     problem = _undecodable(source.data)
     if problem is not None:
         return Scan(mentions_torch=True, problem=problem)

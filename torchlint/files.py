@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import fnmatch
 import os
+import re
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Iterator, List, Optional, Tuple
 
@@ -23,8 +25,8 @@ class PathNotFound(Exception):
 
 @dataclass(frozen=True)
 class Exclusions:
-    """Glob patterns (ruff's `exclude` / `extend-exclude`), matched against a file or folder name
-    and against its path relative to the configuration's folder."""
+    """Glob patterns (ruff's `exclude` / `extend-exclude`): one without a slash matches a file or
+    folder name anywhere; one with a slash matches the path relative to the configuration's folder."""
 
     root: Path
     patterns: Tuple[str, ...] = tuple(sorted(SKIPPED_DIRECTORIES))
@@ -35,18 +37,25 @@ class Exclusions:
         return cls(root.resolve(), base + extend)
 
     def excludes(self, path: Path) -> bool:
-        name = path.name
-        try:
-            relative = path.resolve().relative_to(self.root).as_posix()
-        except ValueError:
-            relative = None
-        for pattern in self.patterns:
-            bare = pattern.rstrip("/")
-            if fnmatch.fnmatch(name, bare):
-                return True
-            if relative is not None and (fnmatch.fnmatch(relative, bare) or relative.startswith(bare + "/")):
-                return True
-        return False
+        names, paths = _compiled(self.patterns)
+        if names is not None and names.match(path.name):
+            return True
+        if paths is None:
+            return False
+        relative = os.path.relpath(os.path.abspath(path), self.root).replace(os.sep, "/")
+        return not relative.startswith("../") and bool(paths.match(relative))
+
+
+@lru_cache(maxsize=16)
+def _compiled(patterns: Tuple[str, ...]) -> Tuple[Optional["re.Pattern[str]"], Optional["re.Pattern[str]"]]:
+    bare = [p.rstrip("/") for p in patterns]
+    names = [p for p in bare if "/" not in p]
+    # A path pattern also matches everything below the folder it names.
+    paths = [f"(?:{fnmatch.translate(p)[:-2]})(?:/.*)?\\Z" for p in bare if "/" in p]
+    return (
+        re.compile("|".join(fnmatch.translate(p) for p in names)) if names else None,
+        re.compile("|".join(paths), re.DOTALL) if paths else None,
+    )
 
 
 def discover(paths: Iterable[str], exclusions: Optional[Exclusions] = None, force_exclude: bool = False) -> List[Path]:

@@ -29,6 +29,7 @@ from torchlint.torch_knowledge import (
 
 _ALWAYS = (b"torch", b"lightning")
 _IDENTIFIER = re.compile(rb"[A-Za-z_][A-Za-z0-9_]*")
+_CLASS_BASES = re.compile(rb"\bclass\s+\w+\s*\(([^)]*)\)")
 _FILLS = frozenset(("append", "extend", "insert", "update", "setdefault"))
 _CONTAINER_CALLS = frozenset(("list", "dict", "tuple"))
 _MAX_DEPTH = 6
@@ -50,7 +51,12 @@ def mentions_torch(data: bytes, settings: Settings, project_classes: FrozenSet[s
         return False
     if any(needle in data for needle in _needles(settings)):
         return True
-    return bool(project_classes) and not _simple_names(project_classes).isdisjoint(_IDENTIFIER.findall(data))
+    return bool(project_classes) and not simple_names(project_classes).isdisjoint(_IDENTIFIER.findall(data))
+
+
+def class_base_words(data: bytes) -> FrozenSet[bytes]:
+    """The identifiers in the base lists of `class X(...)` statements, read off the bytes."""
+    return frozenset(word for bases in _CLASS_BASES.findall(data) for word in _IDENTIFIER.findall(bases))
 
 
 def prescan(data: bytes, settings: Settings, module_name: str = "__main__", package: str = "") -> Prescan:
@@ -72,7 +78,7 @@ def _needles(settings: Settings) -> Iterable[bytes]:
 
 
 @lru_cache(maxsize=8)
-def _simple_names(qualified_names: FrozenSet[str]) -> FrozenSet[bytes]:
+def simple_names(qualified_names: FrozenSet[str]) -> FrozenSet[bytes]:
     return frozenset(name.rsplit(".", 1)[-1].encode("utf-8") for name in qualified_names)
 
 

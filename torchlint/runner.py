@@ -10,14 +10,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Dict, FrozenSet, List, Optional, Sequence, Set, Tuple, TypeVar
 
+from torchlint.cache import Cache, index_key, stamp
 from torchlint.diagnostics import Diagnostic, Location
 from torchlint.engine import SYNTAX_ERROR_CODE, FileResult, FixError, Scan, SourceFile, check_file, scan_file
 from torchlint.files import module_name
+from torchlint.prefilter import simple_names
 from torchlint.settings import Settings
 from torchlint.torch_knowledge import EXTRA_MODULE_BASES, torch_nn_class_name
 
 _MAX_INDEX_ROUNDS = 4
-_PARALLEL_FROM = 48  # fewer files than this are handled in one process: a pool costs more to start
 
 
 @dataclass
@@ -25,6 +26,7 @@ class RunReport:
     diagnostics: List[Diagnostic] = field(default_factory=list)
     changed: List[Tuple[Path, bytes, bytes]] = field(default_factory=list)  # path, before, after
     errors: List[str] = field(default_factory=list)
+    warnings: List[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -35,13 +37,39 @@ class _Outcome:
     error: Optional[str] = None  # an internal error: the file is left untouched
 
 
-def run(paths: Sequence[Path], settings: Settings, fix: bool = False, jobs: Optional[int] = None) -> RunReport:
-    workers = jobs or os.cpu_count() or 1
-    scans = dict(zip(map(str, paths), _map(_scan_path, [(p, settings, frozenset()) for p in paths], workers)))
-    project_classes = _index(scans, settings, workers)
-    to_check = [(Path(p), settings, fix, project_classes, scan) for p, scan in scans.items()
-                if scan.needs_libcst or scan.problem is not None or isinstance(scan, _Unreadable)]
-    outcomes = {str(o.path): o for o in _map(_check_path, to_check, workers)}
+def run(
+    paths: Sequence[Path], settings: Settings, fix: bool = False, jobs: Optional[int] = None, cache: Optional[Cache] = None
+) -> RunReport:
+    with _Workers(jobs or os.cpu_count() or 1) as workers:
+        stamps = {str(p): stamp(p) for p in paths}
+        scans: Dict[str, Scan] = {}
+        fresh = []
+        for path in paths:
+            cached = cache.scan(str(path), stamps[str(path)]) if cache else None
+            if cached is None:
+                fresh.append(path)
+            else:
+                scans[str(path)] = cached
+        scans.update(zip(map(str, fresh), workers.map(_scan_path, [(p, settings, frozenset()) for p in fresh], 48)))
+        if cache:
+            for path in fresh:
+                cache.store_scan(str(path), stamps[str(path)], scans[str(path)])
+        project_classes = _index(scans, settings, workers, cache, stamps)
+        key = index_key(project_classes)
+        outcomes: Dict[str, _Outcome] = {}
+        tasks = []
+        for name, scan in scans.items():
+            if not (scan.needs_libcst or scan.problem is not None):
+                continue
+            cached = cache.result(name, stamps.get(name), key) if cache and not fix else None
+            if cached is not None:
+                outcomes[name] = _Outcome(Path(name), cached)
+            else:
+                tasks.append((Path(name), settings, fix, project_classes, scan))
+        for outcome in workers.map(_check_path, tasks, 4):
+            outcomes[str(outcome.path)] = outcome
+            if cache and outcome.error is None and not fix:
+                cache.store_result(str(outcome.path), stamps.get(str(outcome.path)), key, outcome.result)
     report = RunReport()
     for path in paths:
         outcome = outcomes.get(str(path))
@@ -52,6 +80,10 @@ def run(paths: Sequence[Path], settings: Settings, fix: bool = False, jobs: Opti
             report.changed.append((path, outcome.original, outcome.result.fixed))
         if outcome.error is not None:
             report.errors.append(outcome.error)
+    if cache:
+        problem = cache.save()
+        if problem:
+            report.warnings.append(problem)
     return report
 
 
@@ -59,15 +91,27 @@ T = TypeVar("T")
 R = TypeVar("R")
 
 
-def _map(function: Callable[[T], R], tasks: List[T], workers: int) -> List[R]:
-    if len(tasks) < _PARALLEL_FROM or workers < 2:
-        return [function(task) for task in tasks]
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        return list(pool.map(function, tasks, chunksize=max(1, min(16, len(tasks) // (workers * 8)))))
+class _Workers:
+    """One process pool for the whole run, started only when some step has enough work for it."""
 
+    def __init__(self, count: int) -> None:
+        self.count = count
+        self.pool: Optional[ProcessPoolExecutor] = None
 
-class _Unreadable(Scan):
-    """A file that could not even be read: reported by the check step."""
+    def __enter__(self) -> "_Workers":
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        if self.pool is not None:
+            self.pool.shutdown()
+
+    def map(self, function: Callable[[T], R], tasks: List[T], parallel_from: int) -> List[R]:
+        if len(tasks) < parallel_from or self.count < 2:
+            return [function(task) for task in tasks]
+        if self.pool is None:
+            self.pool = ProcessPoolExecutor(max_workers=self.count)
+        chunk = max(1, min(16, len(tasks) // (self.count * 8)))
+        return list(self.pool.map(function, tasks, chunksize=chunk))
 
 
 def _source(path: Path) -> SourceFile:
@@ -80,44 +124,50 @@ def _scan_path(task) -> Scan:
     try:
         return scan_file(_source(path), settings, project_classes)
     except OSError as error:
-        return _Unreadable(mentions_torch=True, problem=f"cannot read: {error.strerror or error}")
+        return Scan(mentions_torch=True, problem=f"cannot read: {error.strerror or error}")
 
 
-def _index(scans: Dict[str, Scan], settings: Settings, workers: int) -> FrozenSet[str]:
+def _index(scans: Dict[str, Scan], settings: Settings, workers: _Workers, cache, stamps) -> FrozenSet[str]:
     """Every top-level class of the run that reaches a torch module class through its bases. Files
-    skipped for not naming torch are scanned again if they name a class found to be a module."""
+    skipped for not naming torch are scanned again when their class statements name such a class."""
     project_classes: FrozenSet[str] = frozenset()
     for _ in range(_MAX_INDEX_ROUNDS):
         grown = _module_classes(scans, settings)
         if grown == project_classes:
             break
+        names = simple_names(grown - project_classes)
         project_classes = grown
-        skipped = [Path(p) for p, scan in scans.items() if not scan.mentions_torch]
-        rescanned = _map(_scan_path, [(p, settings, project_classes) for p in skipped], workers)
-        scans.update((str(p), scan) for p, scan in zip(skipped, rescanned) if scan.mentions_torch)
+        again = [Path(p) for p, scan in scans.items() if not scan.mentions_torch and not names.isdisjoint(scan.base_words)]
+        rescanned = workers.map(_scan_path, [(p, settings, project_classes) for p in again], 48)
+        for path, scan in zip(again, rescanned):
+            if scan.mentions_torch:
+                scans[str(path)] = scan
+                if cache:
+                    cache.store_scan(str(path), stamps[str(path)], scan)
     return project_classes
 
 
 def _module_classes(scans: Dict[str, Scan], settings: Settings) -> FrozenSet[str]:
-    bases: Dict[str, Tuple[str, ...]] = {c.qualified_name: c.bases for scan in scans.values() for c in scan.classes}
-    known: Set[str] = set()
+    subclasses: Dict[str, List[str]] = {}
+    pending: List[str] = []
     roots = set(EXTRA_MODULE_BASES) | set(settings.module_bases)
-    changed = True
-    while changed:
-        changed = False
-        for name, its_bases in bases.items():
-            if name not in known and any(torch_nn_class_name(b) or b in roots or b in known for b in its_bases):
-                known.add(name)
-                changed = True
+    for scan in scans.values():
+        for summary in scan.classes:
+            for base in summary.bases:
+                subclasses.setdefault(base, []).append(summary.qualified_name)
+                if torch_nn_class_name(base) or base in roots:
+                    pending.append(summary.qualified_name)
+    known: Set[str] = set()
+    while pending:
+        name = pending.pop()
+        if name not in known:
+            known.add(name)
+            pending.extend(subclasses.get(name, ()))
     return frozenset(known)
 
 
 def _check_path(task) -> _Outcome:
     path, settings, fix, project_classes, scan = task
-    if isinstance(scan, _Unreadable):
-        location = Location(1, 1)
-        diagnostic = Diagnostic(SYNTAX_ERROR_CODE, scan.problem, str(path), location, location)
-        return _Outcome(path, FileResult((diagnostic,) if settings.selects_in(SYNTAX_ERROR_CODE, str(path)) else ()))
     try:
         source = _source(path)
     except OSError as error:  # gone or changed since the scan

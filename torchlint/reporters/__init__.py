@@ -17,6 +17,7 @@ class Summary:
 
 
 Reporter = Callable[[Sequence[Diagnostic], Summary], str]
+FORMATS = ("text", "concise", "json", "json-lines", "github", "sarif")
 
 
 def reporters() -> Dict[str, Reporter]:

@@ -1,0 +1,93 @@
+"""`.torchlint_cache`: what unchanged files told the last run, so they cost nothing the next time.
+
+Keyed as ruff keys its cache: the torchlint code and the settings name the cache file; each entry
+holds a file's size and modification time, and is used only while both are unchanged. libcst
+results are also tied to the run's index of module classes.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import tempfile
+from pathlib import Path
+from typing import Any, Dict, Optional, Tuple
+
+from torchlint.settings import Settings
+
+CACHE_DIRECTORY = ".torchlint_cache"
+Stamp = Tuple[int, int]  # (st_mtime_ns, st_size)
+
+
+def stamp(path: Path) -> Optional[Stamp]:
+    try:
+        status = path.stat()
+    except OSError:
+        return None
+    return status.st_mtime_ns, status.st_size
+
+
+def _code_version() -> str:
+    """The torchlint version and the state of its own files: a changed checkout invalidates the cache."""
+    from torchlint import __version__
+
+    package = Path(__file__).resolve().parent
+    stamps = sorted((str(p.relative_to(package)), stamp(p)) for p in package.rglob("*.py"))
+    return hashlib.sha1(repr((__version__, stamps)).encode()).hexdigest()[:16]
+
+
+class Cache:
+    def __init__(self, directory: Path, settings: Settings) -> None:
+        key = hashlib.sha1(repr((_code_version(), settings)).encode()).hexdigest()[:16]
+        self.directory = directory
+        self.path = directory / f"{key}.pickle"
+        self.scans: Dict[str, Tuple[Stamp, Any]] = {}
+        self.results: Dict[str, Tuple[Stamp, str, Any]] = {}
+        self.changed = False
+        try:
+            with self.path.open("rb") as stream:
+                self.scans, self.results = pickle.load(stream)
+        except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError, AttributeError, ImportError):
+            pass  # no cache yet, or one from another version: start afresh
+
+    def scan(self, path: str, current: Optional[Stamp]):
+        entry = self.scans.get(path)
+        return entry[1] if entry is not None and current is not None and entry[0] == current else None
+
+    def result(self, path: str, current: Optional[Stamp], index_key: str):
+        entry = self.results.get(path)
+        if entry is None or current is None or entry[0] != current or entry[1] != index_key:
+            return None
+        return entry[2]
+
+    def store_scan(self, path: str, current: Optional[Stamp], scan) -> None:
+        if current is not None:
+            self.scans[path] = (current, scan)
+            self.changed = True
+
+    def store_result(self, path: str, current: Optional[Stamp], index_key: str, result) -> None:
+        if current is not None:
+            self.results[path] = (current, index_key, result)
+            self.changed = True
+
+    def save(self) -> Optional[str]:
+        """Write the cache atomically, if anything changed; a problem is returned as one line."""
+        if not self.changed:
+            return None
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            for name, text in ((".gitignore", "*\n"), ("CACHEDIR.TAG", "Signature: 8a477f597d28d172789f06886806bc55\n")):
+                marker = self.directory / name
+                if not marker.exists():
+                    marker.write_text(text)
+            handle, temporary = tempfile.mkstemp(dir=str(self.directory), suffix=".tmp")
+            with os.fdopen(handle, "wb") as stream:
+                pickle.dump((self.scans, self.results), stream, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(temporary, self.path)
+        except OSError as error:
+            return f"cannot write the cache in {self.directory}: {error.strerror or error}"
+        return None
+
+
+def index_key(project_classes) -> str:
+    return hashlib.sha1("\n".join(sorted(project_classes)).encode()).hexdigest()
