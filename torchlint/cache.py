@@ -10,6 +10,7 @@ import hashlib
 import os
 import pickle
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Dict, Optional, Tuple
 
@@ -62,7 +63,8 @@ class Cache:
 
     def store_scan(self, path: str, current: Optional[Stamp], scan) -> None:
         if current is not None:
-            self.scans[path] = (current, scan)
+            # A file libcst never reads needs only its verdict and classes: keep the cache small.
+            self.scans[path] = (current, scan if scan.needs_libcst else replace(scan, prescan=None))
             self.changed = True
 
     def store_result(self, path: str, current: Optional[Stamp], index_key: str, result) -> None:

@@ -6,7 +6,6 @@ and helper methods), and drops the look-alikes that torch does register some oth
 """
 from __future__ import annotations
 
-import enum
 from dataclasses import dataclass, replace
 from typing import FrozenSet, List, Optional, Tuple
 
@@ -14,23 +13,11 @@ import libcst as cst
 
 from torchlint.analysis.class_facts import ClassFacts, Fill, MethodFacts, Store, Use
 from torchlint.analysis.resolver import Resolver, ValueKind
+from torchlint.analysis.shapes import Family, Shape
 from torchlint.torch_knowledge import MODULE_RETURNING_METHODS
 
 _MAX_DEPTH = 8
 _MODULE_KINDS = frozenset((ValueKind.MODULE, ValueKind.STATELESS_MODULE))
-
-
-class Shape(enum.Enum):
-    LIST = "list"
-    DICT = "dict"
-    TUPLE = "tuple"
-
-
-class Family(enum.Enum):
-    """What the container holds that torch would register."""
-
-    MODULES = "modules"
-    PARAMETERS = "parameters"
 
 
 @dataclass(frozen=True)

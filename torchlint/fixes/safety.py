@@ -10,7 +10,8 @@ from typing import FrozenSet, List, Optional, Tuple
 
 import libcst as cst
 
-from torchlint.analysis.containers import ContainerAttribute, Family, Key, Shape
+from torchlint.analysis.containers import ContainerAttribute, Key
+from torchlint.analysis.shapes import Family, Shape
 from torchlint.analysis.resolver import ValueKind
 from torchlint.diagnostics import Applicability
 from torchlint.torch_knowledge import (

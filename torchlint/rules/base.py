@@ -6,16 +6,14 @@ from __future__ import annotations
 
 import textwrap
 from dataclasses import dataclass, field
-from typing import ClassVar, Optional, Tuple
+from typing import TYPE_CHECKING, Any, ClassVar, Optional, Tuple
 
-import libcst as cst
-
-from torchlint.analysis.containers import ContainerAttribute, Family, Shape
 from torchlint.analysis.imports import ImportMap
+from torchlint.analysis.shapes import Family, Shape
 from torchlint.diagnostics import Applicability
-from torchlint.fixes.naming import ImportNeeded, container_reference
-from torchlint.fixes.replacements import Replacement, wrap_stores
-from torchlint.fixes.safety import assess
+
+if TYPE_CHECKING:  # rules are listed (--explain, reports) without loading libcst
+    from torchlint.analysis.containers import ContainerAttribute
 
 DOCS_URL = "https://github.com/torchlint/torchlint/blob/main/docs/rules.md#{code}"
 
@@ -32,15 +30,15 @@ class Example:
 class ProposedFix:
     applicability: Applicability
     title: str
-    replacements: Tuple[Replacement, ...]
-    imports: Tuple[ImportNeeded, ...] = ()
+    replacements: Tuple[Any, ...]  # fixes.replacements.Replacement
+    imports: Tuple[Any, ...] = ()  # fixes.naming.ImportNeeded
 
 
 @dataclass(frozen=True)
 class Finding:
     code: str
     message: str
-    node: cst.CSTNode
+    node: Any  # the libcst statement reported
     fix: Optional[ProposedFix] = None
     fix_note: Optional[str] = field(default=None)
 
@@ -53,7 +51,7 @@ class Rule:
     valid: ClassVar[Tuple[str, ...]] = ()
     invalid: ClassVar[Tuple[Example, ...]] = ()
 
-    def check(self, container: ContainerAttribute, imports: ImportMap) -> Optional[Finding]:
+    def check(self, container: "ContainerAttribute", imports: ImportMap) -> Optional[Finding]:
         return None
 
     @classmethod
@@ -76,7 +74,11 @@ class ContainerRule(Rule):
     family: ClassVar[Family]
     torch_container: ClassVar[str]
 
-    def check(self, container: ContainerAttribute, imports: ImportMap) -> Optional[Finding]:
+    def check(self, container: "ContainerAttribute", imports: ImportMap) -> Optional[Finding]:
+        from torchlint.fixes.naming import container_reference
+        from torchlint.fixes.replacements import wrap_stores
+        from torchlint.fixes.safety import assess
+
         if container.shape not in self.shapes or container.family is not self.family:
             return None
         attribute = f"self.{container.attribute}"

@@ -1,4 +1,4 @@
-from torchlint.analysis.containers import Family, Shape
+from torchlint.analysis.shapes import Family, Shape
 from torchlint.rules.base import ContainerRule, Example
 
 
