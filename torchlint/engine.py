@@ -75,13 +75,16 @@ def fix_source(source: Union[str, bytes], filename: str = "<string>", settings: 
     return fixed.decode("utf-8") if isinstance(source, str) else fixed  # type: ignore[return-value]
 
 
-def scan_file(source: SourceFile, settings: Settings, project_classes: FrozenSet[str] = frozenset()) -> Scan:
+def scan_file(
+    source: SourceFile, settings: Settings, project_classes: FrozenSet[str] = frozenset(), tree=None
+) -> Scan:
+    """`tree`: an `ast` tree of the source, when the caller has one (flake8 does)."""
     if not mentions_torch(source.data, settings, project_classes):
         return Scan(mentions_torch=False, base_words=class_base_words(source.data))
     problem = _undecodable(source.data)
     if problem is not None:
         return Scan(mentions_torch=True, problem=problem)
-    found = prescan(source.data, settings, source.module_name, source.package)
+    found = prescan(source.data, settings, source.module_name, source.package, tree)
     classes: Tuple[ClassSummary, ...] = ()
     if found.imports is not None:
         imports = ImportMap.build(found.imports, found.classes or (), source.module_name, source.package)

@@ -5,12 +5,13 @@ flake8 owns noqa, --select / --extend-ignore and per-file-ignores; the engine re
 from __future__ import annotations
 
 import ast
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterator, List, Optional, Sequence, Tuple
 
 from torchlint import __version__
 from torchlint.config import ConfigError, find_pyproject, load
-from torchlint.engine import SourceFile, check_file
+from torchlint.engine import SourceFile, check_file, scan_file
 from torchlint.files import module_name
 from torchlint.settings import Settings
 
@@ -22,6 +23,7 @@ class TorchlintChecker:
     _module_factories: Tuple[str, ...] = ()
 
     def __init__(self, tree: ast.AST, filename: str, lines: Sequence[str]) -> None:
+        self.tree = tree
         self.filename = filename
         self.lines = lines
 
@@ -45,19 +47,28 @@ class TorchlintChecker:
         settings = self._settings()
         path = Path(self.filename)
         name, package = module_name(path) if path.exists() else ("__main__", "")
-        result = check_file(SourceFile(data, self.filename, name, package), settings)
+        source = SourceFile(data, self.filename, name, package)
+        # flake8 parsed the file with `ast` already: the prefilter reuses that tree.
+        scan = scan_file(source, settings, tree=self.tree if isinstance(self.tree, ast.Module) else None)
+        result = check_file(source, settings, scan=scan)
         for diagnostic in result.diagnostics:
             # flake8 adds 1 to the column a plugin yields; ours are already 1-based.
             yield diagnostic.location.row, diagnostic.location.column - 1, f"{diagnostic.code} {diagnostic.message}", type(self)
 
     def _settings(self) -> Settings:
-        from_file: Optional[Settings] = None
-        pyproject = find_pyproject(Path(self.filename)) if self.filename not in ("-", "stdin") else None
-        if pyproject is not None:
-            try:
-                from_file = load(pyproject, pyproject.parent).settings
-            except ConfigError:
-                from_file = None
+        from_file = _settings_near(str(Path(self.filename).parent)) if self.filename not in ("-", "stdin") else None
         bases: List[str] = [*self._module_bases, *(from_file.module_bases if from_file else ())]
         factories: List[str] = [*self._module_factories, *(from_file.module_factories if from_file else ())]
         return Settings(module_bases=tuple(bases), module_factories=tuple(factories), honour_noqa=False)
+
+
+@lru_cache(maxsize=256)
+def _settings_near(directory: str) -> Optional[Settings]:
+    """[tool.torchlint] for the files of one folder: read once per folder, not once per file."""
+    pyproject = find_pyproject(Path(directory))
+    if pyproject is None:
+        return None
+    try:
+        return load(pyproject, pyproject.parent).settings
+    except ConfigError:
+        return None  # flake8 users see config errors from the torchlint command itself

@@ -59,12 +59,15 @@ def class_base_words(data: bytes) -> FrozenSet[bytes]:
     return frozenset(word for bases in _CLASS_BASES.findall(data) for word in _IDENTIFIER.findall(bases))
 
 
-def prescan(data: bytes, settings: Settings, module_name: str = "__main__", package: str = "") -> Prescan:
-    """Stage 2, with CPython's parser."""
-    try:
-        tree = ast.parse(data)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return Prescan(candidates=True)
+def prescan(
+    data: bytes, settings: Settings, module_name: str = "__main__", package: str = "", tree: Optional[ast.Module] = None
+) -> Prescan:
+    """Stage 2, with CPython's parser (or the tree flake8 already made)."""
+    if tree is None:
+        try:
+            tree = ast.parse(data)
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            return Prescan(candidates=True)
     imports, classes = _module_records(tree.body)
     import_map = ImportMap.build(imports, classes, module_name, package)
     candidates = any(node.bases and _class_has_candidate(node, import_map, settings) for node in _classes(tree.body))
