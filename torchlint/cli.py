@@ -46,8 +46,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    if arguments[:1] == ["server"]:  # `torchlint server`; lint a folder named server as ./server
+        return _serve()
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parser.parse_args(arguments)
     try:
         return _run(args)
     except KeyboardInterrupt:
@@ -56,6 +59,15 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     except Exception as error:  # the one place a bug turns into a line, not a traceback
         print(f"torchlint: internal error: {type(error).__name__}: {error}", file=sys.stderr)
         return EXIT_ERROR
+
+
+def _serve() -> int:
+    try:
+        from torchlint.lsp_server import main as serve
+    except ImportError as error:
+        print(f"torchlint: error: the language server needs `pip install torchlint[lsp]` ({error})", file=sys.stderr)
+        return EXIT_ERROR
+    return serve()
 
 
 def _run(args: argparse.Namespace) -> int:

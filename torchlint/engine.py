@@ -85,6 +85,8 @@ def scan_file(
     if problem is not None:
         return Scan(mentions_torch=True, problem=problem)
     found = prescan(source.data, settings, source.module_name, source.package, tree)
+    if found.too_deep:
+        return Scan(mentions_torch=True, problem="cannot parse: the code nests too deeply for Python to compile")
     classes: Tuple[ClassSummary, ...] = ()
     if found.imports is not None:
         imports = ImportMap.build(found.imports, found.classes or (), source.module_name, source.package)

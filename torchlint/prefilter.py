@@ -43,6 +43,9 @@ class Prescan:
     candidates: bool
     imports: Optional[Tuple[ImportStatement, ...]] = None
     classes: Optional[Tuple[ClassRecord, ...]] = None
+    # Set when CPython itself cannot compile the file for its depth: libcst's native parser would
+    # overflow its stack on such input (it crashes the process), so it must never see it.
+    too_deep: bool = False
 
 
 def mentions_torch(data: bytes, settings: Settings, project_classes: FrozenSet[str] = frozenset()) -> bool:
@@ -66,8 +69,10 @@ def prescan(
     if tree is None:
         try:
             tree = ast.parse(data)
-        except (SyntaxError, ValueError, RecursionError, MemoryError):
-            return Prescan(candidates=True)
+        except (RecursionError, MemoryError):
+            return Prescan(candidates=False, too_deep=True)
+        except (SyntaxError, ValueError):
+            return Prescan(candidates=True)  # libcst may read newer syntax, or say what is wrong
     imports, classes = _module_records(tree.body)
     import_map = ImportMap.build(imports, classes, module_name, package)
     candidates = any(node.bases and _class_has_candidate(node, import_map, settings) for node in _classes(tree.body))

@@ -1,0 +1,168 @@
+"""Run torchlint over real PyTorch code nobody here wrote, and prove it neither crashes nor breaks it.
+
+    python scripts/corpus_check.py [PACKAGE ...] [--work DIR] [--list]
+
+Downloads each package's wheel with pip (no dependencies), unpacks it, and over every .py file runs:
+check mode; `--fix` on a copy; `--fix --unsafe-fixes` on another copy. It reports crashes and
+internal errors, files that `--fix` left uncompilable, changes outside the rewritten statements
+(an added import aside), a second `--fix` that still changes something, and the findings per code
+(all of them with --list, for review). Exit status 1 when any of those problems occurred.
+"""
+from __future__ import annotations
+
+import argparse
+import difflib
+import shutil
+import subprocess
+import sys
+import tempfile
+import zipfile
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Dict, List, Optional, Sequence
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from torchlint.files import discover  # noqa: E402
+from torchlint.runner import run, write_atomically  # noqa: E402
+from torchlint.settings import Settings  # noqa: E402
+
+DEFAULT_PACKAGES = ("transformers", "timm", "torchvision", "torch==2.13.0")
+
+
+@dataclass
+class PackageReport:
+    name: str
+    files: int = 0
+    crashes: List[str] = field(default_factory=list)
+    internal_errors: List[str] = field(default_factory=list)
+    uncompilable: List[str] = field(default_factory=list)
+    stray_changes: List[str] = field(default_factory=list)
+    not_idempotent: List[str] = field(default_factory=list)
+    findings: List[str] = field(default_factory=list)
+    counts: Counter = field(default_factory=Counter)
+    fixed_files: Dict[str, int] = field(default_factory=dict)
+
+    @property
+    def problems(self) -> int:
+        return sum(map(len, (self.crashes, self.internal_errors, self.uncompilable, self.stray_changes, self.not_idempotent)))
+
+
+def fetch(spec: str, work: Path) -> Path:
+    name = spec.split("==")[0]
+    target = work / name / "src"
+    if target.exists():
+        return target
+    downloads = work / "downloads"
+    downloads.mkdir(parents=True, exist_ok=True)
+    subprocess.run(
+        [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--only-binary=:all:", "-d", str(downloads), spec],
+        check=True,
+    )
+    wheel = next(p for p in downloads.glob("*.whl") if p.name.lower().startswith(name.lower() + "-"))
+    with zipfile.ZipFile(wheel) as archive:
+        for member in archive.namelist():
+            if member.endswith(".py"):
+                archive.extract(member, target)
+    return target
+
+
+def check_package(name: str, source: Path, work: Path) -> PackageReport:
+    report = PackageReport(name)
+    paths = discover([str(source)])
+    report.files = len(paths)
+    try:
+        checked = run(paths, Settings())
+    except Exception as error:  # the point of this script: any crash is a finding
+        report.crashes.append(f"check: {type(error).__name__}: {error}")
+        return report
+    report.internal_errors.extend(checked.errors)
+    for d in sorted(checked.diagnostics, key=lambda d: d.sort_key()):
+        report.counts[d.code] += 1
+        report.findings.append(f"{d.filename}:{d.location.row}:{d.location.column}: {d.code} {d.message}")
+    for unsafe in (False, True):
+        _check_fixes(report, source, work / f"{name}-fix-{'unsafe' if unsafe else 'safe'}", unsafe)
+    return report
+
+
+def _check_fixes(report: PackageReport, source: Path, copy: Path, unsafe: bool) -> None:
+    label = "--fix --unsafe-fixes" if unsafe else "--fix"
+    shutil.rmtree(copy, ignore_errors=True)
+    shutil.copytree(source, copy)
+    settings = Settings(unsafe_fixes=unsafe)
+    paths = discover([str(copy)])
+    try:
+        first = run(paths, settings, fix=True)
+        for path, _, after in first.changed:
+            write_atomically(path, after)
+        second = run(paths, settings, fix=True)
+    except Exception as error:
+        report.crashes.append(f"{label}: {type(error).__name__}: {error}")
+        return
+    report.internal_errors.extend(first.errors + second.errors)
+    report.not_idempotent.extend(f"{label}: {path}" for path, _, _ in second.changed)
+    ranges: Dict[str, List[range]] = {}
+    for d in first.diagnostics:
+        ranges.setdefault(d.filename, []).append(range(d.location.row, d.end_location.row + 1))
+    for path, before, after in first.changed:
+        report.fixed_files[f"{label}: {path.relative_to(copy)}"] = len(ranges.get(str(path), []))
+        try:
+            compile(after, str(path), "exec", dont_inherit=True)
+        except SyntaxError as error:
+            report.uncompilable.append(f"{label}: {path}: {error}")
+        stray = _changes_outside(before, after, ranges.get(str(path), []))
+        if stray:
+            report.stray_changes.append(f"{label}: {path}: {stray}")
+
+
+def _changes_outside(before: bytes, after: bytes, allowed: Sequence[range]) -> Optional[str]:
+    """Lines changed outside the reported statements, other than added import lines."""
+    old = before.decode("utf-8", "replace").splitlines()
+    new = after.decode("utf-8", "replace").splitlines()
+    for tag, a1, a2, b1, b2 in difflib.SequenceMatcher(a=old, b=new, autojunk=False).get_opcodes():
+        if tag == "equal":
+            continue
+        changed_rows = range(a1 + 1, a2 + 1)
+        if tag == "insert" or all(any(row in r for r in allowed) for row in changed_rows):
+            added = new[b1:b2]
+            if tag != "insert" or all(line.lstrip().startswith(("import ", "from ")) for line in added):
+                continue
+        return f"lines {a1 + 1}-{a2} changed: {old[a1:a2][:2]} -> {new[b1:b2][:2]}"
+    return None
+
+
+def render(reports: Sequence[PackageReport], listing: bool) -> str:
+    lines = ["| package | files | findings | per code | crashes | internal errors | uncompilable | stray changes | not idempotent |",
+             "|---|---:|---:|---|---:|---:|---:|---:|---:|"]
+    for r in reports:
+        per_code = ", ".join(f"{code} {count}" for code, count in sorted(r.counts.items())) or "-"
+        lines.append(
+            f"| {r.name} | {r.files} | {sum(r.counts.values())} | {per_code} | {len(r.crashes)} | {len(r.internal_errors)} "
+            f"| {len(r.uncompilable)} | {len(r.stray_changes)} | {len(r.not_idempotent)} |"
+        )
+    for r in reports:
+        for title, items in (("crashes", r.crashes), ("internal errors", r.internal_errors), ("uncompilable", r.uncompilable),
+                             ("stray changes", r.stray_changes), ("not idempotent", r.not_idempotent)):
+            lines += [f"\n{r.name}: {title}"] + [f"  {item}" for item in items] if items else []
+        if listing:
+            lines += [f"\n{r.name}: findings"] + [f"  {item}" for item in r.findings]
+            lines += [f"\n{r.name}: files fixed"] + [f"  {name} ({count} findings)" for name, count in r.fixed_files.items()]
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("packages", nargs="*", default=list(DEFAULT_PACKAGES), help="pip requirement specs")
+    parser.add_argument("--work", type=Path, help="where wheels are unpacked (default: a temporary folder)")
+    parser.add_argument("--list", action="store_true", help="list every finding and fixed file, for review")
+    args = parser.parse_args(argv)
+    work = args.work or Path(tempfile.mkdtemp(prefix="torchlint-corpus-"))
+    reports = [check_package(spec.split("==")[0], fetch(spec, work), work) for spec in args.packages]
+    sys.stdout.write(render(reports, args.list))
+    return 1 if any(r.problems for r in reports) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,142 @@
+"""`torchlint server`: a language server over stdio (pygls; install `torchlint[lsp]`).
+
+Diagnostics on open, change and save, from the same engine and configuration as the CLI; a quick
+fix per fixable finding (unsafe ones say so), and a "fix all safe torchlint findings" source action.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Dict, List, Optional, Sequence
+
+from lsprotocol import types
+from pygls.lsp.server import LanguageServer
+from pygls.uris import to_fs_path
+
+from torchlint import __version__
+from torchlint.config import ConfigError, find_pyproject, load
+from torchlint.diagnostics import Applicability, Diagnostic, Location
+from torchlint.engine import SourceFile, check_file
+from torchlint.files import module_name
+from torchlint.settings import Settings
+
+FIX_ALL = f"{types.CodeActionKind.SourceFixAll.value}.torchlint"
+server = LanguageServer("torchlint", __version__)
+
+
+def _settings_for(path: Optional[str]) -> Settings:
+    if not path:
+        return Settings()
+    pyproject = find_pyproject(Path(path))
+    try:
+        return load(pyproject, Path(path).parent).settings
+    except ConfigError as error:
+        server.window_show_message(types.ShowMessageParams(types.MessageType.Error, f"torchlint: {error}"))
+        return Settings()
+
+
+def _source(uri: str, text: str) -> SourceFile:
+    path = to_fs_path(uri)
+    name, package = module_name(Path(path)) if path and Path(path).exists() else ("__main__", "")
+    return SourceFile(text.encode("utf-8"), path or uri, name, package)
+
+
+def _lint(uri: str, text: str, fix: bool = False, unsafe: bool = False):
+    settings = _settings_for(to_fs_path(uri))
+    if unsafe:
+        from dataclasses import replace
+
+        settings = replace(settings, unsafe_fixes=True)
+    return check_file(_source(uri, text), settings, fix=fix)
+
+
+def _position(lines: Sequence[str], location: Location) -> types.Position:
+    """1-based code-point columns to LSP's 0-based UTF-16 offsets."""
+    row = location.row - 1
+    line = lines[row] if row < len(lines) else ""
+    prefix = line[: location.column - 1]
+    return types.Position(line=row, character=len(prefix.encode("utf-16-le")) // 2)
+
+
+def _range(lines: Sequence[str], start: Location, end: Location) -> types.Range:
+    return types.Range(start=_position(lines, start), end=_position(lines, end))
+
+
+def _lsp_diagnostic(lines: Sequence[str], diagnostic: Diagnostic) -> types.Diagnostic:
+    return types.Diagnostic(
+        range=_range(lines, diagnostic.location, diagnostic.end_location),
+        message=diagnostic.message,
+        severity=types.DiagnosticSeverity.Warning,
+        code=diagnostic.code,
+        source="torchlint",
+    )
+
+
+def _publish(ls: LanguageServer, uri: str) -> None:
+    document = ls.workspace.get_text_document(uri)
+    lines = document.source.splitlines()
+    result = _lint(uri, document.source)
+    ls.text_document_publish_diagnostics(
+        types.PublishDiagnosticsParams(uri=uri, diagnostics=[_lsp_diagnostic(lines, d) for d in result.diagnostics])
+    )
+
+
+@server.feature(types.TEXT_DOCUMENT_DID_OPEN)
+def did_open(ls: LanguageServer, params: types.DidOpenTextDocumentParams) -> None:
+    _publish(ls, params.text_document.uri)
+
+
+@server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
+def did_change(ls: LanguageServer, params: types.DidChangeTextDocumentParams) -> None:
+    _publish(ls, params.text_document.uri)
+
+
+@server.feature(types.TEXT_DOCUMENT_DID_SAVE)
+def did_save(ls: LanguageServer, params: types.DidSaveTextDocumentParams) -> None:
+    _publish(ls, params.text_document.uri)
+
+
+@server.feature(
+    types.TEXT_DOCUMENT_CODE_ACTION,
+    types.CodeActionOptions(code_action_kinds=[types.CodeActionKind.QuickFix, FIX_ALL]),
+)
+def code_actions(ls: LanguageServer, params: types.CodeActionParams) -> List[types.CodeAction]:
+    uri = params.text_document.uri
+    document = ls.workspace.get_text_document(uri)
+    lines = document.source.splitlines()
+    wanted = params.context.only
+    actions: List[types.CodeAction] = []
+    if not wanted or types.CodeActionKind.QuickFix in wanted:
+        requested = {(d.code, d.range.start.line, d.range.start.character) for d in params.context.diagnostics}
+        for diagnostic in _lint(uri, document.source).diagnostics:
+            lsp = _lsp_diagnostic(lines, diagnostic)
+            if diagnostic.fix is None or (requested and (lsp.code, lsp.range.start.line, lsp.range.start.character) not in requested):
+                continue
+            safe = diagnostic.fix.applicability is Applicability.SAFE
+            edits = [types.TextEdit(range=_range(lines, e.location, e.end_location), new_text=e.content) for e in diagnostic.fix.edits]
+            actions.append(
+                types.CodeAction(
+                    title=f"{diagnostic.fix.message}{'' if safe else ' (unsafe)'}",
+                    kind=types.CodeActionKind.QuickFix,
+                    diagnostics=[lsp],
+                    is_preferred=safe,
+                    edit=types.WorkspaceEdit(changes={uri: edits}),
+                )
+            )
+    if not wanted or FIX_ALL in wanted or types.CodeActionKind.SourceFixAll in wanted:
+        fixed = _lint(uri, document.source, fix=True).fixed
+        if fixed is not None:
+            end = types.Position(line=len(lines), character=0)
+            edit = types.TextEdit(range=types.Range(types.Position(0, 0), end), new_text=fixed.decode("utf-8"))
+            actions.append(
+                types.CodeAction(
+                    title="Fix all safe torchlint findings",
+                    kind=FIX_ALL,
+                    edit=types.WorkspaceEdit(changes={uri: [edit]}),
+                )
+            )
+    return actions
+
+
+def main() -> int:
+    server.start_io()
+    return 0

@@ -1,0 +1,106 @@
+"""Find, in a live model, what static analysis cannot see: modules, parameters and trainable
+tensors reachable from the model through plain containers (or plain attributes) but never
+registered. Imports torch; `import torchlint` itself never does.
+
+    from torchlint.runtime import assert_registered
+    assert_registered(model)   # AssertionError listing every unregistered module or parameter
+"""
+from __future__ import annotations
+
+import inspect
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Dict, List, Optional, Set
+
+import torch
+from torch import nn
+
+_CONTAINER_CODES = {  # (container type, element kind) -> the static rule it matches
+    (list, "module"): "TL001",
+    (dict, "module"): "TL002",
+    (tuple, "module"): "TL003",
+    (list, "parameter"): "TL004",
+    (tuple, "parameter"): "TL004",
+    (dict, "parameter"): "TL005",
+}
+_MODULE_INTERNALS = frozenset(vars(nn.Module()))  # torch's own bookkeeping on every module
+
+
+@dataclass(frozen=True)
+class Unregistered:
+    path: str  # "encoder.layers[2]"
+    kind: str  # "module", "parameter" or "tensor" (requires_grad, not a Parameter)
+    parameters: int  # how many parameter values are lost with it
+    code: Optional[str]  # the TL code of the matching static finding; None for a plain attribute
+
+    def describe(self) -> str:
+        code = f"{self.code} " if self.code else ""
+        return f"{code}{self.path}: unregistered {self.kind} ({self.parameters} parameters lost)"
+
+
+def find_unregistered(model: nn.Module, depth: int = 3) -> List[Unregistered]:
+    """Everything trainable or stateful stored on the model's modules but unknown to the model."""
+    registered_parameters = {id(p) for p in model.parameters()}
+    registered_modules = {id(m) for m in model.modules()}
+    found: List[Unregistered] = []
+    seen: Set[int] = set()
+
+    def visit(path: str, value: object, container: Optional[type], level: int) -> None:
+        if id(value) in seen:
+            return
+        if isinstance(value, nn.Parameter) or (isinstance(value, torch.Tensor) and value.requires_grad):
+            if id(value) not in registered_parameters:
+                seen.add(id(value))
+                kind = "parameter" if isinstance(value, nn.Parameter) else "tensor"
+                code = _CONTAINER_CODES.get((container, "parameter")) if container else None
+                found.append(Unregistered(path, kind, value.numel(), code))
+        elif isinstance(value, nn.Module):
+            if id(value) not in registered_modules and _carries_state(value):
+                seen.add(id(value))
+                lost = sum(p.numel() for p in value.parameters() if id(p) not in registered_parameters)
+                code = _CONTAINER_CODES.get((container, "module")) if container else None
+                found.append(Unregistered(path, "module", lost, code))
+        elif level < depth and isinstance(value, (list, tuple)):
+            kind = tuple if isinstance(value, tuple) else list
+            for index, item in enumerate(value):
+                visit(f"{path}[{index}]", item, container or kind, level + 1)
+        elif level < depth and isinstance(value, dict):
+            for key, item in value.items():
+                visit(f"{path}[{key!r}]", item, container or dict, level + 1)
+
+    for prefix, module in model.named_modules():
+        for name, value in vars(module).items():
+            if name not in _MODULE_INTERNALS:
+                visit(f"{prefix}.{name}" if prefix else name, value, None, 0)
+    return found
+
+
+def assert_registered(model: nn.Module) -> None:
+    lost = find_unregistered(model)
+    if lost:
+        listing = "\n".join(f"  {item.describe()}" for item in lost)
+        raise AssertionError(f"{type(model).__name__} holds {len(lost)} unregistered object(s):\n{listing}")
+
+
+def _carries_state(module: nn.Module) -> bool:
+    """Parameters or buffers, or behaviour that follows train()/eval() (dropout, batch norm)."""
+    return (
+        any(True for _ in module.parameters())
+        or any(True for _ in module.buffers())
+        or any(_reads_training_mode(type(m)) for m in module.modules())
+    )
+
+
+@lru_cache(maxsize=None)
+def _reads_training_mode(cls: type) -> bool:
+    for klass in cls.__mro__:
+        if klass in (nn.Module, object):
+            return False
+        try:
+            if "self.training" in inspect.getsource(klass):
+                return True
+        except (OSError, TypeError):
+            return True  # no source to read: assume it does
+    return False
+
+
