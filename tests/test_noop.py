@@ -152,6 +152,27 @@ class A(nn.Module):
         self.heads = nn.ModuleDict({"a": nn.Linear(2, 2)})
         self.ps = nn.ParameterList([nn.Parameter(torch.ones(1))])
 """,
+    "factory-that-may-return-none": """
+def maybe_norm(dim):
+    if dim:
+        return nn.LayerNorm(dim)
+    return None
+def sizes():
+    return [1, 2]
+class A(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.norms = [maybe_norm(d) for d in sizes()]
+""",
+    "helper-returning-registered-module": """
+class A(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.head = nn.Linear(2, 2)
+        self.heads = [self._head() for _ in range(2)]
+    def _head(self):
+        return self.head
+""",
     "appended-to-another-list": """
 class A(nn.Module):
     def __init__(self, registry):

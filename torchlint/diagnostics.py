@@ -48,9 +48,5 @@ class Diagnostic:
     # Why an offered rewrite is unsafe or absent; shown by --explain and in JSON.
     fix_note: Optional[str] = field(default=None, compare=False)
 
-    @property
-    def fixable(self) -> bool:
-        return self.fix is not None
-
     def sort_key(self) -> tuple:
         return (self.filename, self.location, self.code)

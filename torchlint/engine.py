@@ -58,7 +58,6 @@ class FileResult:
     diagnostics: Tuple[Diagnostic, ...]
     # The file's bytes after applying the fixes allowed by the settings (None: nothing to change).
     fixed: Optional[bytes] = None
-    fixed_count: int = 0
 
 
 def lint_source(source: Union[str, bytes], filename: str = "<string>", settings: Optional[Settings] = None) -> List[Diagnostic]:
@@ -88,9 +87,9 @@ def scan_file(
     if found.too_deep:
         return Scan(mentions_torch=True, problem="cannot parse: the code nests too deeply for Python to compile")
     classes: Tuple[ClassSummary, ...] = ()
-    if found.imports is not None:
-        imports = ImportMap.build(found.imports, found.classes or (), source.module_name, source.package)
-        classes = summarise_classes(found.classes or (), imports)
+    if found.records is not None:
+        imports = ImportMap.build(found.records, source.module_name, source.package)
+        classes = summarise_classes(found.records.classes, imports)
     return Scan(mentions_torch=True, prescan=found, classes=classes)
 
 
@@ -126,8 +125,8 @@ def _check_with_libcst(source: SourceFile, settings: Settings, fix: bool, projec
         return FileResult((_tl900(source.filename, row, column, message),))
     except RecursionError:
         return FileResult((_tl900(source.filename, 1, 1, "cannot parse: the code nests too deeply"),))
-    statements, classes = (found.imports, found.classes) if found.imports is not None else module_records(module)
-    imports = ImportMap.build(statements, classes or (), source.module_name, source.package)
+    records = found.records if found.records is not None else module_records(module)
+    imports = ImportMap.build(records, source.module_name, source.package)
     containers = analyse_module(module, imports, settings.knowledge(project_classes))
     findings = [f for f in _findings(containers, imports, settings) if settings.selects_in(f.code, source.filename)]
     if not findings:
@@ -157,7 +156,7 @@ def _check_with_libcst(source: SourceFile, settings: Settings, fix: bool, projec
     allowed = [f.fix for f in kept if fix and f.fix is not None and _allowed(f.fix, settings)]
     if not allowed:
         return FileResult(diagnostics)
-    return FileResult(diagnostics, _apply(module, allowed, positions), len(allowed))
+    return FileResult(diagnostics, _apply(module, allowed, positions))
 
 
 def _findings(containers, imports: ImportMap, settings: Settings) -> list:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Dict, FrozenSet, Iterable, Iterator, List, Optional, Set, Tuple
 
-from torchlint.analysis.imports import ClassRecord, ImportMap, ImportStatement
+from torchlint.analysis.imports import ClassRecord, ImportMap, ImportStatement, ModuleRecords
 from torchlint.settings import Settings
 from torchlint.torch_knowledge import (
     MODULE_RETURNING_METHODS,
@@ -41,8 +41,7 @@ class Prescan:
     (None where `ast` could not read the file: libcst will, or will say why not)."""
 
     candidates: bool
-    imports: Optional[Tuple[ImportStatement, ...]] = None
-    classes: Optional[Tuple[ClassRecord, ...]] = None
+    records: Optional[ModuleRecords] = None
     # Set when CPython itself cannot compile the file for its depth: libcst's native parser would
     # overflow its stack on such input (it crashes the process), so it must never see it.
     too_deep: bool = False
@@ -73,10 +72,10 @@ def prescan(
             return Prescan(candidates=False, too_deep=True)
         except (SyntaxError, ValueError):
             return Prescan(candidates=True)  # libcst may read newer syntax, or say what is wrong
-    imports, classes = _module_records(tree.body)
-    import_map = ImportMap.build(imports, classes, module_name, package)
+    records = _module_records(tree.body)
+    import_map = ImportMap.build(records, module_name, package)
     candidates = any(node.bases and _class_has_candidate(node, import_map, settings) for node in _classes(tree.body))
-    return Prescan(candidates, imports, classes)
+    return Prescan(candidates, records)
 
 
 def _needles(settings: Settings) -> Iterable[bytes]:
@@ -90,9 +89,10 @@ def simple_names(qualified_names: FrozenSet[str]) -> FrozenSet[bytes]:
     return frozenset(name.rsplit(".", 1)[-1].encode("utf-8") for name in qualified_names)
 
 
-def _module_records(body: List[ast.stmt]) -> Tuple[Tuple[ImportStatement, ...], Tuple[ClassRecord, ...]]:
+def _module_records(body: List[ast.stmt]) -> ModuleRecords:
     imports: List[ImportStatement] = []
     classes: List[ClassRecord] = []
+    functions: List[str] = []
     pending = list(reversed(body))
     while pending:
         statement = pending.pop()
@@ -103,12 +103,14 @@ def _module_records(body: List[ast.stmt]) -> Tuple[Tuple[ImportStatement, ...], 
             imports.append(ImportStatement(names, statement.module, statement.level or 0))
         elif isinstance(statement, ast.ClassDef):
             classes.append(ClassRecord(statement.name, tuple(_dotted(base) for base in statement.bases)))
+        elif isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            functions.append(statement.name)
         elif isinstance(statement, (ast.If, ast.Try, ast.With)):
             blocks = [statement.body, getattr(statement, "orelse", []), getattr(statement, "finalbody", [])]
             blocks.extend(handler.body for handler in getattr(statement, "handlers", ()))
             for block in reversed(blocks):
                 pending.extend(reversed(block))
-    return tuple(imports), tuple(classes)
+    return ModuleRecords(tuple(imports), tuple(classes), tuple(functions))
 
 
 def _dotted(node: ast.AST) -> Optional[str]:
@@ -192,6 +194,9 @@ class _Evidence:
         if not isinstance(value, ast.Call):
             return False
         func = value.func
+        helper = self.methods.get(method.attribute(func) or "")
+        if helper is not None and helper is not method:  # `self._make_layer(...)`: what it returns
+            return any(self.element(r, helper, depth + 1) for r in helper.returns)
         if isinstance(func, ast.Attribute) and func.attr in MODULE_RETURNING_METHODS:
             if self.element(func.value, method, depth + 1):
                 return True

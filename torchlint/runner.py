@@ -5,7 +5,6 @@ from __future__ import annotations
 import errno
 import os
 import tempfile
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Dict, FrozenSet, List, Optional, Sequence, Set, Tuple, TypeVar
@@ -96,12 +95,12 @@ class _Workers:
 
     def __init__(self, count: int) -> None:
         self.count = count
-        self.pool: Optional[ProcessPoolExecutor] = None
+        self.pool = None
 
     def __enter__(self) -> "_Workers":
         return self
 
-    def __exit__(self, *exc_info) -> None:
+    def __exit__(self, *_: object) -> None:
         if self.pool is not None:
             self.pool.shutdown()
 
@@ -109,6 +108,8 @@ class _Workers:
         if len(tasks) < parallel_from or self.count < 2:
             return [function(task) for task in tasks]
         if self.pool is None:
+            from concurrent.futures import ProcessPoolExecutor  # only runs with enough work pay for it
+
             self.pool = ProcessPoolExecutor(max_workers=self.count)
         chunk = max(1, min(16, len(tasks) // (self.count * 8)))
         return list(self.pool.map(function, tasks, chunksize=chunk))

@@ -6,7 +6,7 @@ passed on or registered, and what local names are bound to, in source order.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Dict, List, Optional, Set, Tuple
+from typing import Dict, List, Optional, Set, Tuple, Union
 
 import libcst as cst
 
@@ -73,7 +73,7 @@ class MethodFacts:
 
 @dataclass(eq=False)
 class ClassFacts:
-    node: cst.ClassDef
+    node: Union[cst.ClassDef, cst.FunctionDef]
     methods: Dict[str, MethodFacts] = field(default_factory=dict)
     stores: Dict[str, List[Store]] = field(default_factory=dict)
     fills: Dict[str, List[Fill]] = field(default_factory=dict)
@@ -86,6 +86,16 @@ class ClassFacts:
     @property
     def name(self) -> str:
         return self.node.name.value
+
+
+def collect_function_facts(function: cst.FunctionDef, shadowed_builtins: Set[str]) -> Tuple[ClassFacts, MethodFacts]:
+    """A module-level function, read like a method of a class of its own (to judge what it returns)."""
+    facts = ClassFacts(node=function)
+    params = list(function.params.posonly_params) + list(function.params.params)
+    method = MethodFacts(name=function.name.value, node=function, self_name=params[0].name.value if params else "")
+    facts.methods[method.name] = method
+    _MethodWalker(facts, method, [0], shadowed_builtins).run(function.body)
+    return facts, method
 
 
 def collect_class_facts(class_node: cst.ClassDef, shadowed_builtins: Set[str]) -> ClassFacts:

@@ -93,10 +93,25 @@ class _Evaluator:
             if self.resolver.qualify(func) == "copy.deepcopy" and expr.args:
                 inner = self.value_kind(expr.args[0].value, method, depth + 1)
                 return inner if inner in _MODULE_KINDS else ValueKind.UNKNOWN
+            helper = self._helper(func, method)
+            if helper is not None:
+                return self.returned_kind(helper, depth + 1)
             return self.resolver.kind_of_call(func, expr)
         if isinstance(expr, cst.Name):
             return self._local_kind(expr.value, method, depth)
         return ValueKind.UNKNOWN
+
+    def returned_kind(self, method: MethodFacts, depth: int = 0) -> ValueKind:
+        """What a function returns on every path: `def _make_layer(self): return nn.Sequential(...)`."""
+        kinds = {self.value_kind(value, method, depth + 1) for value in method.returns}
+        return kinds.pop() if len(kinds) == 1 else ValueKind.UNKNOWN
+
+    def _helper(self, func: cst.BaseExpression, method: MethodFacts) -> Optional[MethodFacts]:
+        """`self._make_layer` -> that method's facts (not the method being evaluated itself)."""
+        if isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name) and func.value.value == method.self_name:
+            helper = self.facts.methods.get(func.attr.value)
+            return helper if helper is not method else None
+        return None
 
     def _local_kind(self, name: str, method: MethodFacts, depth: int) -> ValueKind:
         # A local also stored on self or handed to a module class is registered there: an alias.
@@ -234,6 +249,10 @@ def _key(node: cst.BaseExpression) -> Key:
     ):
         return Key(None, True)
     return DYNAMIC_KEY
+
+
+def returned_kind(facts: ClassFacts, method: MethodFacts, resolver: Resolver) -> ValueKind:
+    return _Evaluator(facts, resolver).returned_kind(method)
 
 
 def find_container_attributes(facts: ClassFacts, resolver: Resolver) -> List[ContainerAttribute]:

@@ -5,7 +5,7 @@ from typing import Iterator, List, Optional, Tuple, Union
 
 import libcst as cst
 
-from torchlint.analysis.imports import ClassRecord, ImportStatement
+from torchlint.analysis.imports import ClassRecord, ImportStatement, ModuleRecords
 
 
 def dotted_name(node: cst.BaseExpression) -> Optional[str]:
@@ -18,9 +18,10 @@ def dotted_name(node: cst.BaseExpression) -> Optional[str]:
     return None
 
 
-def module_records(module: cst.Module) -> Tuple[List[ImportStatement], List[ClassRecord]]:
+def module_records(module: cst.Module) -> ModuleRecords:
     imports: List[ImportStatement] = []
     classes: List[ClassRecord] = []
+    functions: List[str] = []
     for statement in _module_level_statements(module.body):
         if isinstance(statement, cst.Import):
             imports.append(ImportStatement(tuple((dotted_name(a.name) or "", _alias(a)) for a in statement.names)))
@@ -34,7 +35,9 @@ def module_records(module: cst.Module) -> Tuple[List[ImportStatement], List[Clas
         elif isinstance(statement, cst.ClassDef):
             bases = tuple(dotted_name(_unsubscripted(arg.value)) for arg in statement.bases if arg.keyword is None)
             classes.append(ClassRecord(statement.name.value, bases))
-    return imports, classes
+        elif isinstance(statement, cst.FunctionDef):
+            functions.append(statement.name.value)
+    return ModuleRecords(tuple(imports), tuple(classes), tuple(functions))
 
 
 def _unsubscripted(node: cst.BaseExpression) -> cst.BaseExpression:
@@ -50,7 +53,7 @@ def _module_level_statements(body) -> Iterator[cst.CSTNode]:
     for statement in body:
         if isinstance(statement, cst.SimpleStatementLine):
             yield from statement.body
-        elif isinstance(statement, cst.ClassDef):
+        elif isinstance(statement, (cst.ClassDef, cst.FunctionDef)):
             yield statement
         elif isinstance(statement, (cst.If, cst.Try, cst.With)):
             yield from _module_level_statements(_blocks_of(statement))

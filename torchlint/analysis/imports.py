@@ -35,6 +35,15 @@ class ClassRecord:
 
 
 @dataclass(frozen=True)
+class ModuleRecords:
+    """What a module binds at import time, read by whichever parser read the file."""
+
+    imports: Tuple[ImportStatement, ...] = ()
+    classes: Tuple[ClassRecord, ...] = ()
+    functions: Tuple[str, ...] = ()  # names of module-level functions (module factories, maybe)
+
+
+@dataclass(frozen=True)
 class ImportMap:
     """Local name -> qualified name, for the names a module binds by import or class definition."""
 
@@ -43,12 +52,10 @@ class ImportMap:
     star_imports_torch_nn: bool = False
 
     @classmethod
-    def build(
-        cls, statements: Iterable[ImportStatement], classes: Iterable[ClassRecord], module_name: str, package: str
-    ) -> "ImportMap":
+    def build(cls, records: ModuleRecords, module_name: str, package: str) -> "ImportMap":
         names: Dict[str, str] = {}
         star = False
-        for statement in statements:
+        for statement in records.imports:
             if not statement.is_from:
                 for dotted, alias in statement.names:
                     top = dotted.split(".", 1)[0]
@@ -62,8 +69,8 @@ class ImportMap:
                     star = star or base == "torch.nn"
                 else:
                     names[alias or dotted] = f"{base}.{dotted}" if base else dotted
-        for record in classes:
-            names[record.name] = f"{module_name}.{record.name}"
+        for name in (*records.functions, *(record.name for record in records.classes)):
+            names[name] = f"{module_name}.{name}"
         return cls(names=names, module_name=module_name, star_imports_torch_nn=star)
 
     def qualify_dotted(self, dotted: Optional[str]) -> Optional[str]:

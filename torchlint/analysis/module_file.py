@@ -5,10 +5,10 @@ from typing import List, Set
 
 import libcst as cst
 
-from torchlint.analysis.class_facts import collect_class_facts
-from torchlint.analysis.containers import ContainerAttribute, find_container_attributes
+from torchlint.analysis.class_facts import collect_class_facts, collect_function_facts
+from torchlint.analysis.containers import ContainerAttribute, find_container_attributes, returned_kind
 from torchlint.analysis.imports import ImportMap
-from torchlint.analysis.resolver import Resolver
+from torchlint.analysis.resolver import Resolver, ValueKind
 from torchlint.analysis.walk import children
 from torchlint.settings import ProjectKnowledge
 from torchlint.torch_knowledge import REGISTERING_CONTAINERS, torch_nn_class_name
@@ -19,6 +19,7 @@ def analyse_module(module: cst.Module, imports: ImportMap, project: ProjectKnowl
     class_nodes = _all_classes(module)
     module_classes = _module_classes(class_nodes, resolver, imports.module_name)
     shadowed = {name for name in ("list", "dict", "tuple", "len", "setattr", "super") if imports.binds(name)}
+    _find_factories(module, resolver, shadowed)
     containers: List[ContainerAttribute] = []
     for node in class_nodes:
         if node in module_classes:
@@ -26,6 +27,26 @@ def analyse_module(module: cst.Module, imports: ImportMap, project: ProjectKnowl
             facts.subclasses_torch_container = any(_is_torch_container(resolver, base) for base in _bases(node))
             containers.extend(find_container_attributes(facts, resolver))
     return containers
+
+
+def _find_factories(module: cst.Module, resolver: Resolver, shadowed: Set[str]) -> None:
+    """Module-level functions that return a module on every path (`def conv3x3(...): return
+    nn.Conv2d(...)`) make modules too; factories may call each other, hence the rounds."""
+    functions = [statement for statement in module.body if isinstance(statement, cst.FunctionDef)]
+    read = [(f, *collect_function_facts(f, shadowed)) for f in functions]
+    for _ in range(3):
+        found = False
+        for function, facts, method in read:
+            qualified = f"{resolver.imports.module_name}.{function.name.value}"
+            kind = returned_kind(facts, method, resolver)
+            if kind in _FACTORY_KINDS and resolver.local_factories.get(qualified) is not kind:
+                resolver.local_factories[qualified] = kind
+                found = True
+        if not found:
+            return
+
+
+_FACTORY_KINDS = (ValueKind.MODULE, ValueKind.STATELESS_MODULE, ValueKind.PARAMETER)
 
 
 def _module_classes(class_nodes: List[cst.ClassDef], resolver: Resolver, module_name: str) -> Set[cst.ClassDef]:

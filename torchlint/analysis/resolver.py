@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
-from typing import Optional, Set
+from typing import Dict, Optional, Set
 
 import libcst as cst
 
@@ -31,6 +31,8 @@ class Resolver:
     imports: ImportMap
     project: ProjectKnowledge
     local_module_classes: Set[str] = field(default_factory=set)
+    # Module-level functions of this file that always return a module (or a parameter).
+    local_factories: Dict[str, "ValueKind"] = field(default_factory=dict)
 
     def is_module_class_name(self, qualified: str) -> bool:
         if torch_nn_class_name(qualified) is not None:
@@ -54,6 +56,8 @@ class Resolver:
             return ValueKind.UNKNOWN
         if qualified in PARAMETER_CLASSES:
             return ValueKind.PARAMETER
+        if qualified in self.local_factories:
+            return self.local_factories[qualified]
         torch_name = torch_nn_class_name(qualified)
         if torch_name is not None:
             stateless = torch_name in STATELESS_MODULE_CLASSES or (
