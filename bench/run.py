@@ -14,6 +14,7 @@ import datetime
 import os
 import platform
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -51,11 +52,14 @@ _LIBCST = (
 
 def _run(command: Sequence[str], timeout: float, cwd: Optional[Path] = None) -> Tuple[float, float, int]:
     """(seconds, peak MB, exit code); seconds is `inf` when the command ran out of time."""
+    process = subprocess.Popen(
+        [sys.executable, "-c", _LAUNCHER, *command], stdout=subprocess.PIPE, text=True, cwd=cwd, start_new_session=True
+    )
     try:
-        out = subprocess.run(
-            [sys.executable, "-c", _LAUNCHER, *command], capture_output=True, text=True, timeout=timeout, cwd=cwd
-        ).stdout.split()
+        out = process.communicate(timeout=timeout)[0].split()
     except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)  # the whole tree: a tool's worker processes too
+        process.communicate()
         return float("inf"), float("nan"), -1
     return float(out[0]), int(out[1]) / 1024, int(out[2])
 

@@ -13,6 +13,8 @@ class ModulesInPlainList(ContainerRule):
     Finds `nn.Module`s kept in a plain `list` on `self` inside an `nn.Module` subclass: a list
     literal or comprehension, an empty list filled by `.append` / `.extend` / `.insert` / `+=`,
     `[m] * n`, nested lists, a local list assigned to `self`, or a list made in a helper method.
+    Elements count as modules when they are built from a torch module class, from a module class of
+    the file or of the run, or by a function or helper method that returns a module on every path.
 
     ## Why is this bad?
     PyTorch registers a submodule only when it is assigned directly or held by a torch container.
