@@ -20,12 +20,15 @@ import subprocess
 import sys
 import time
 import venv
-import zipfile
 from importlib import metadata
 from pathlib import Path
 from typing import Dict, List, Optional, Sequence, Tuple
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "scripts"))
+
+from corpus_check import fetch  # noqa: E402  (one way to download and unpack a wheel)
+
 WORK = ROOT / "bench" / ".work"
 CORPORA = ("transformers", "timm")
 SMALL_TORCH_FILE = ROOT / "fixtures" / "positive" / "list_literal.py"
@@ -65,19 +68,7 @@ def _run(command: Sequence[str], timeout: float, cwd: Optional[Path] = None) -> 
 
 
 def _corpus(name: str) -> Path:
-    target = WORK / "corpora" / name
-    if target.exists():
-        return target
-    downloads = WORK / "downloads"
-    downloads.mkdir(parents=True, exist_ok=True)
-    subprocess.run(
-        [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--only-binary=:all:", "-d", str(downloads), name],
-        check=True,
-    )
-    wheel = next(p for p in downloads.glob("*.whl") if p.name.lower().startswith(name.lower() + "-"))
-    with zipfile.ZipFile(wheel) as archive:
-        archive.extractall(target)
-    return target
+    return fetch(name, WORK / "corpora")
 
 
 def _side_environment(name: str, packages: Sequence[str]) -> Path:
