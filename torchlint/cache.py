@@ -6,10 +6,7 @@ results are also tied to the run's index of module classes.
 """
 from __future__ import annotations
 
-import hashlib
 import os
-import pickle
-import tempfile
 from dataclasses import replace
 from pathlib import Path
 from typing import Any, Dict, Optional, Tuple
@@ -28,18 +25,26 @@ def stamp(path: Path) -> Optional[Stamp]:
     return status.st_mtime_ns, status.st_size
 
 
+def _digest(text: str) -> str:
+    import hashlib  # imported only by runs that use the cache
+
+    return hashlib.sha1(text.encode()).hexdigest()
+
+
 def _code_version() -> str:
     """The torchlint version and the state of its own files: a changed checkout invalidates the cache."""
     from torchlint import __version__
 
     package = Path(__file__).resolve().parent
     stamps = sorted((str(p.relative_to(package)), stamp(p)) for p in package.rglob("*.py"))
-    return hashlib.sha1(repr((__version__, stamps)).encode()).hexdigest()[:16]
+    return _digest(repr((__version__, stamps)))[:16]
 
 
 class Cache:
     def __init__(self, directory: Path, settings: Settings) -> None:
-        key = hashlib.sha1(repr((_code_version(), settings)).encode()).hexdigest()[:16]
+        import pickle
+
+        key = _digest(repr((_code_version(), settings)))[:16]
         self.directory = directory
         self.path = directory / f"{key}.pickle"
         self.scans: Dict[str, Tuple[Stamp, Any]] = {}
@@ -76,6 +81,9 @@ class Cache:
         """Write the cache atomically, if anything changed; a problem is returned as one line."""
         if not self.changed:
             return None
+        import pickle
+        import tempfile
+
         try:
             self.directory.mkdir(parents=True, exist_ok=True)
             for name, text in ((".gitignore", "*\n"), ("CACHEDIR.TAG", "Signature: 8a477f597d28d172789f06886806bc55\n")):
@@ -92,4 +100,4 @@ class Cache:
 
 
 def index_key(project_classes) -> str:
-    return hashlib.sha1("\n".join(sorted(project_classes)).encode()).hexdigest()
+    return _digest("\n".join(sorted(project_classes)))

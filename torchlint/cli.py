@@ -73,7 +73,6 @@ def _serve() -> int:
 def _run(args: argparse.Namespace) -> int:
     from torchlint.config import ConfigError, find_pyproject, load, with_overrides
     from torchlint.files import Exclusions, PathNotFound, discover
-    from torchlint.cache import CACHE_DIRECTORY, Cache
     from torchlint.runner import run
 
     if args.explain:
@@ -99,7 +98,11 @@ def _run(args: argparse.Namespace) -> int:
         print(f"torchlint: error: {error}", file=sys.stderr)
         return EXIT_ERROR
     fixing = args.fix or args.diff
-    cache = None if args.no_cache else Cache(config.root / CACHE_DIRECTORY, settings)
+    cache = None
+    if not args.no_cache:
+        from torchlint.cache import CACHE_DIRECTORY, Cache
+
+        cache = Cache(config.root / CACHE_DIRECTORY, settings)
     report = run(paths, settings, fix=fixing, cache=cache)
     for message in report.warnings:
         print(f"torchlint: warning: {message}", file=sys.stderr)
@@ -115,8 +118,7 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _report(args: argparse.Namespace, settings, report) -> int:
-    from torchlint.reporters import Summary, reporters
-    from torchlint.reporters.text import render_statistics
+    from torchlint.reporters import Summary, reporter
     from torchlint.runner import write_atomically
 
     remaining = report.diagnostics
@@ -131,7 +133,10 @@ def _report(args: argparse.Namespace, settings, report) -> int:
         fixed = 0
     remaining = sorted(remaining, key=lambda d: d.sort_key())
     summary = Summary(fixed=fixed, fix_mode=args.fix, unsafe_fixes=settings.unsafe_fixes)
-    render = render_statistics if args.statistics else reporters()[args.output_format]
+    if args.statistics:
+        from torchlint.reporters.text import render_statistics as render
+    else:
+        render = reporter(args.output_format)
     sys.stdout.write(render(remaining, summary))
     if report.errors:
         return EXIT_ERROR

@@ -8,10 +8,6 @@ from typing import Any, Dict, Mapping, Optional, Sequence, Tuple
 
 from torchlint.settings import Settings
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on older Pythons
-    import tomli as tomllib
 
 _LIST_KEYS = ("select", "ignore", "exclude", "extend-exclude", "module-bases", "module-factories")
 _ALLOWED = (*_LIST_KEYS, "per-file-ignores", "unsafe-fixes")
@@ -44,12 +40,18 @@ def find_pyproject(start: Path) -> Optional[Path]:
 
 def _has_torchlint_table(path: Path) -> bool:
     try:
+        if b"torchlint" not in path.read_bytes():  # most pyproject.toml files: no TOML parse needed
+            return False
         return "torchlint" in _read(path).get("tool", {})
     except ConfigError:
         return True  # report the broken file rather than silently skipping it
 
 
 def _read(path: Path) -> Dict[str, Any]:
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - exercised on older Pythons
+        import tomli as tomllib
     try:
         with path.open("rb") as stream:
             return tomllib.load(stream)

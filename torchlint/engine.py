@@ -5,10 +5,7 @@
 """
 from __future__ import annotations
 
-import difflib
-import io
 import re
-import tokenize
 from dataclasses import dataclass
 from typing import Dict, FrozenSet, List, Optional, Sequence, Tuple, Union
 
@@ -178,6 +175,9 @@ def _allowed(fix, settings: Settings) -> bool:
 
 
 def _undecodable(data: bytes) -> Optional[str]:
+    import io
+    import tokenize
+
     try:
         encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
         data.decode(encoding)
@@ -311,6 +311,8 @@ def _describe_fix(module, proposed, positions: Positions) -> Fix:
     """ruff's JSON shape: the replacement edits, plus line edits for an import the fix adds."""
     edits = _replacement_edits(module, [proposed], positions)
     if proposed.imports:
+        import difflib
+
         before = module.code.splitlines(keepends=True)
         after = _with_imports(module.code, [proposed]).splitlines(keepends=True)
         matcher = difflib.SequenceMatcher(a=before, b=after, autojunk=False)

@@ -54,7 +54,7 @@ def run(
             for path in fresh:
                 cache.store_scan(str(path), stamps[str(path)], scans[str(path)])
         project_classes = _index(scans, settings, workers, cache, stamps)
-        key = index_key(project_classes)
+        key = index_key(project_classes) if cache else ""
         outcomes: Dict[str, _Outcome] = {}
         tasks = []
         for name, scan in scans.items():

@@ -20,14 +20,22 @@ Reporter = Callable[[Sequence[Diagnostic], Summary], str]
 FORMATS = ("text", "concise", "json", "json-lines", "github", "sarif")
 
 
-def reporters() -> Dict[str, Reporter]:
-    from torchlint.reporters import github, json_format, sarif, text
+_WHERE = {  # format -> (module in this package, function): only the chosen one is imported
+    "text": ("text", "render"),
+    "concise": ("text", "render_concise"),
+    "json": ("json_format", "render"),
+    "json-lines": ("json_format", "render_lines"),
+    "github": ("github", "render"),
+    "sarif": ("sarif", "render"),
+}
 
-    return {
-        "text": text.render,
-        "concise": text.render_concise,
-        "json": json_format.render,
-        "json-lines": json_format.render_lines,
-        "github": github.render,
-        "sarif": sarif.render,
-    }
+
+def reporter(name: str) -> Reporter:
+    import importlib
+
+    module, function = _WHERE[name]
+    return getattr(importlib.import_module(f"{__name__}.{module}"), function)
+
+
+def reporters() -> Dict[str, Reporter]:
+    return {name: reporter(name) for name in FORMATS}
