@@ -91,8 +91,7 @@ class ClassFacts:
 def collect_function_facts(function: cst.FunctionDef, shadowed_builtins: Set[str]) -> Tuple[ClassFacts, MethodFacts]:
     """A module-level function, read like a method of a class of its own (to judge what it returns)."""
     facts = ClassFacts(node=function)
-    params = list(function.params.posonly_params) + list(function.params.params)
-    method = MethodFacts(name=function.name.value, node=function, self_name=params[0].name.value if params else "")
+    method = MethodFacts(name=function.name.value, node=function, self_name=_first_parameter(function) or "")
     facts.methods[method.name] = method
     _MethodWalker(facts, method, [0], shadowed_builtins).run(function.body)
     return facts, method
@@ -248,20 +247,14 @@ class _MethodWalker:
                 self.facts.registered.update(attributes)
         if isinstance(func, cst.Attribute):
             receiver_attribute = self.self_attribute(func.value)
-            if receiver_attribute is not None:
-                if func.attr.value in FILL_METHODS:
-                    args = [arg.value for arg in node.args]
-                    key = args[0] if func.attr.value in ("insert", "setdefault") and args else None
-                    fill_args = args[1:] if func.attr.value in ("insert", "setdefault") else args
-                    self._add_fill(func.value, func.attr.value, fill_args, key)
-                else:
-                    self._add_use(receiver_attribute, "method", func.attr.value, node)
-            elif isinstance(func.value, cst.Name) and func.attr.value in FILL_METHODS:
+            if func.attr.value in FILL_METHODS and (receiver_attribute is not None or isinstance(func.value, cst.Name)):
                 args = [arg.value for arg in node.args]
-                if func.attr.value in ("insert", "setdefault"):
+                if func.attr.value in ("insert", "setdefault"):  # the first argument is a position or key
                     self._add_fill(func.value, func.attr.value, args[1:], args[0] if args else None)
                 else:
                     self._add_fill(func.value, func.attr.value, args)
+            elif receiver_attribute is not None:
+                self._add_use(receiver_attribute, "method", func.attr.value, node)
             if self.self_attribute(func) in _CHILD_ITERATION:
                 self.facts.iterates_children = True
         type_check = self._builtin(func, _TYPE_CHECKS)
@@ -272,10 +265,8 @@ class _MethodWalker:
             if attribute is not None:
                 if type_check:
                     self._add_use(attribute, "type-check", type_check, node)
-                elif not read_only and not is_fill:
+                elif not read_only:  # handed to a call, `other.append(self.layers)` included
                     self.facts.escaped.add(attribute)
-                elif is_fill:
-                    self.facts.escaped.add(attribute)  # `other.append(self.layers)`: handed on
             elif isinstance(arg.value, cst.Name) and not read_only and not is_fill and not type_check:
                 self.method.escaped_locals.setdefault(arg.value.value, []).append(func)
 
