@@ -48,10 +48,14 @@ def test_other_files_of_the_run_are_indexed(tmp_path):
     package.mkdir()
     (package / "__init__.py").write_text("")
     (package / "base.py").write_text("import torch.nn as nn\n\nclass Base(nn.Module):\n    pass\n")
-    (package / "blocks.py").write_text("from .base import Base\n\nclass Block(Base):\n    pass\n")
+    (package / "blocks.py").write_text(
+        "from torch import nn\nfrom .base import Base\n\nclass Block(Base):\n    def __init__(self):\n"
+        "        super().__init__()\n        self.proj = nn.Linear(2, 2)\n\nclass Gate(Base):\n    pass\n"
+    )
     (package / "model.py").write_text(
         "import torch\nfrom pkg.blocks import Block\nfrom .base import Base\n\n"
         "class Model(Base):\n    def __init__(self):\n        super().__init__()\n        self.blocks = [Block()]\n"
+        "        self.gates = [Gate()]  # owns nothing: not reported by default\n"
     )
     alone = run(discover([str(package / "model.py")]), Settings())
     assert alone.diagnostics == [], "alone, nothing proves Block or Base is a module"

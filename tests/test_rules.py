@@ -38,8 +38,11 @@ def test_valid_examples_are_not_reported(rule, code):
 
 @pytest.mark.parametrize("rule,example", INVALID, ids=[f"{r.code}-invalid-{i}" for i, (r, _) in enumerate(INVALID)])
 def test_invalid_examples_are_reported_and_fixed(rule, example):
-    assert [d.code for d in lint_source(example.code)] == [rule.code]
+    selected = Settings(select=("TL", rule.code))
+    assert [d.code for d in lint_source(example.code, settings=selected)] == [rule.code]
+    if rule.opt_in:
+        assert lint_source(example.code) == [], "an opt-in rule reports nothing unless selected by name"
     if example.fixed is not None:
-        fixed = fix_source(example.code, settings=Settings(unsafe_fixes=True))
+        fixed = fix_source(example.code, settings=Settings(select=("TL", rule.code), unsafe_fixes=True))
         assert fixed == example.fixed
-        assert lint_source(fixed) == []
+        assert lint_source(fixed, settings=selected) == []

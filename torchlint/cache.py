@@ -99,5 +99,6 @@ class Cache:
         return None
 
 
-def index_key(project_classes) -> str:
-    return _digest("\n".join(sorted(project_classes)))
+def index_key(project_classes, class_states) -> str:
+    states = (f"{name}={sorted(class_states[name]) if class_states.get(name) is not None else '?'}" for name in class_states)
+    return _digest("\n".join(sorted(project_classes)) + "\n" + "\n".join(sorted(states)))

@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Dict, FrozenSet, List, Optional, Sequence, Tuple, Union
+from typing import Dict, FrozenSet, List, Mapping, Optional, Sequence, Tuple, Union
 
 from torchlint.analysis.imports import ClassSummary, ImportMap, summarise_classes
 from torchlint.diagnostics import Applicability, Diagnostic, Edit, Fix, Location
 from torchlint.noqa import is_suppressed
 from torchlint.prefilter import Prescan, class_base_words, mentions_torch, prescan
 from torchlint.settings import Settings
+from torchlint.torch_knowledge import State
 
 SYNTAX_ERROR_CODE = "TL900"
 _NEWLINE = re.compile(r"\r\n|\r|\n")
@@ -96,6 +97,7 @@ def check_file(
     fix: bool = False,
     project_classes: FrozenSet[str] = frozenset(),
     scan: Optional[Scan] = None,
+    class_states: Optional[Mapping[str, State]] = None,
 ) -> FileResult:
     scan = scan or scan_file(source, settings, project_classes)
     if scan.problem is not None:
@@ -103,10 +105,10 @@ def check_file(
         return FileResult((_tl900(source.filename, 1, 1, scan.problem),) if selected else ())
     if not scan.needs_libcst:
         return FileResult(())
-    return _check_with_libcst(source, settings, fix, project_classes, scan.prescan)
+    return _check_with_libcst(source, settings, fix, settings.knowledge(project_classes, class_states), scan.prescan)
 
 
-def _check_with_libcst(source: SourceFile, settings: Settings, fix: bool, project_classes, found) -> FileResult:
+def _check_with_libcst(source: SourceFile, settings: Settings, fix: bool, knowledge, found) -> FileResult:
     import libcst as cst  # deferred: a run that parses nothing never pays for importing libcst
 
     from torchlint.analysis.cst_names import module_records
@@ -124,7 +126,7 @@ def _check_with_libcst(source: SourceFile, settings: Settings, fix: bool, projec
         return FileResult((_tl900(source.filename, 1, 1, "cannot parse: the code nests too deeply"),))
     records = found.records if found.records is not None else module_records(module)
     imports = ImportMap.build(records, source.module_name, source.package)
-    containers = analyse_module(module, imports, settings.knowledge(project_classes))
+    containers = analyse_module(module, imports, knowledge, records.classes)
     findings = [f for f in _findings(containers, imports, settings) if settings.selects_in(f.code, source.filename)]
     if not findings:
         return FileResult(())

@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import ast
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Dict, FrozenSet, Iterable, Iterator, List, Optional, Set, Tuple
 
+from torchlint.analysis.class_state import own_state
 from torchlint.analysis.imports import ClassRecord, ImportMap, ImportStatement, ModuleRecords
-from torchlint.settings import Settings
+from torchlint.settings import Settings, stateless_modules_selected
 from torchlint.torch_knowledge import (
     MODULE_RETURNING_METHODS,
     PARAMETER_CLASSES,
@@ -31,7 +32,7 @@ _ALWAYS = (b"torch", b"lightning")
 _IDENTIFIER = re.compile(rb"[A-Za-z_][A-Za-z0-9_]*")
 _CLASS_BASES = re.compile(rb"\bclass\s+\w+\s*\(([^)]*)\)")
 _FILLS = frozenset(("append", "extend", "insert", "update", "setdefault"))
-_CONTAINER_CALLS = frozenset(("list", "dict", "tuple"))
+_CONTAINER_CALLS = frozenset(("list", "dict", "tuple", "map", "zip"))
 _MAX_DEPTH = 6
 
 
@@ -72,8 +73,12 @@ def prescan(
             return Prescan(candidates=False, too_deep=True)
         except (SyntaxError, ValueError):
             return Prescan(candidates=True)  # libcst may read newer syntax, or say what is wrong
-    records = _module_records(tree.body)
+    records, class_nodes = _module_records(tree.body)
     import_map = ImportMap.build(records, module_name, package)
+    records = replace(
+        records,
+        classes=tuple(replace(r, state=own_state(n, import_map)) for r, n in zip(records.classes, class_nodes)),
+    )
     candidates = any(node.bases and _class_has_candidate(node, import_map, settings) for node in _classes(tree.body))
     return Prescan(candidates, records)
 
@@ -89,10 +94,12 @@ def simple_names(qualified_names: FrozenSet[str]) -> FrozenSet[bytes]:
     return frozenset(name.rsplit(".", 1)[-1].encode("utf-8") for name in qualified_names)
 
 
-def _module_records(body: List[ast.stmt]) -> ModuleRecords:
+def _module_records(body: List[ast.stmt]) -> Tuple[ModuleRecords, List[ast.ClassDef]]:
     imports: List[ImportStatement] = []
     classes: List[ClassRecord] = []
+    class_nodes: List[ast.ClassDef] = []
     functions: List[str] = []
+    assigned: List[str] = []
     pending = list(reversed(body))
     while pending:
         statement = pending.pop()
@@ -103,14 +110,18 @@ def _module_records(body: List[ast.stmt]) -> ModuleRecords:
             imports.append(ImportStatement(names, statement.module, statement.level or 0))
         elif isinstance(statement, ast.ClassDef):
             classes.append(ClassRecord(statement.name, tuple(_dotted(base) for base in statement.bases)))
+            class_nodes.append(statement)
         elif isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
             functions.append(statement.name)
+        elif isinstance(statement, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
+            targets = statement.targets if isinstance(statement, ast.Assign) else [statement.target]
+            assigned.extend(n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name))
         elif isinstance(statement, (ast.If, ast.Try, ast.With)):
             blocks = [statement.body, getattr(statement, "orelse", []), getattr(statement, "finalbody", [])]
             blocks.extend(handler.body for handler in getattr(statement, "handlers", ()))
             for block in reversed(blocks):
                 pending.extend(reversed(block))
-    return ModuleRecords(tuple(imports), tuple(classes), tuple(functions))
+    return ModuleRecords(tuple(imports), tuple(classes), tuple(functions), tuple(assigned)), class_nodes
 
 
 def _dotted(node: ast.AST) -> Optional[str]:
@@ -156,6 +167,7 @@ class _Evidence:
         self.imports = imports
         self.factories = frozenset(settings.module_factories)
         self.methods = methods
+        self.stateless_count = stateless_modules_selected(settings)
 
     def container(self, value: ast.AST, method: "_Method", depth: int = 0) -> bool:
         if depth > _MAX_DEPTH:
@@ -171,10 +183,19 @@ class _Evidence:
         if isinstance(value, ast.BinOp) and isinstance(value.op, ast.Mult):
             return any(self.container(side, method, depth + 1) for side in (value.left, value.right)
                        if isinstance(side, ast.List))
+        if isinstance(value, ast.BinOp) and isinstance(value.op, ast.Add):
+            return any(self.container(side, method, depth + 1) for side in (value.left, value.right))
+        if isinstance(value, ast.IfExp):
+            return any(self.container(side, method, depth + 1) for side in (value.body, value.orelse))
+        if isinstance(value, ast.NamedExpr):
+            return self.container(value.value, method, depth + 1)
+        if isinstance(value, ast.Starred):
+            return self.container(value.value, method, depth + 1)
         if isinstance(value, ast.Call):
-            if isinstance(value.func, ast.Name) and value.func.id in _CONTAINER_CALLS:
-                return any(self.container(arg, method, depth + 1) for arg in value.args) or any(
-                    self.element(k.value, method, depth) for k in value.keywords
+            if _container_call(value.func):  # list(...), dict(zip(...)), OrderedDict(...), map(...), dict.fromkeys
+                return any(
+                    self.container(arg, method, depth + 1) or self.element(arg, method, depth + 1)
+                    for arg in (*value.args, *(k.value for k in value.keywords))
                 )
             helper = self.methods.get(method.attribute(value.func) or "")
             return helper is not None and any(self.container(r, helper, depth + 1) for r in helper.returns)
@@ -187,13 +208,23 @@ class _Evidence:
     def element(self, value: ast.AST, method: "_Method", depth: int) -> bool:
         if depth > _MAX_DEPTH:
             return True
-        if isinstance(value, (ast.List, ast.ListComp)):
+        if isinstance(value, (ast.List, ast.ListComp, ast.Starred)):
             return self.container(value, method, depth + 1)
-        if isinstance(value, ast.Name):
+        if isinstance(value, ast.IfExp):
+            return any(self.element(side, method, depth + 1) for side in (value.body, value.orelse))
+        if isinstance(value, ast.NamedExpr):
+            return self.element(value.value, method, depth + 1)
+        if isinstance(value, ast.Lambda):  # `map(lambda d: nn.Linear(d, d), dims)`
+            return self.element(value.body, method, depth + 1)
+        if isinstance(value, ast.Name) and value.id in method.bindings:
             return any(self.element(bound, method, depth + 1) for bound in method.bindings.get(value.id, ()))
+        if isinstance(value, (ast.Name, ast.Attribute)):  # a class handed to map() or bound to a local
+            return self._counts(value, None)
         if not isinstance(value, ast.Call):
             return False
         func = value.func
+        if isinstance(func, ast.Name) and func.id in method.bindings:  # `cls = nn.LSTM if c else nn.GRU; cls(...)`
+            return self.element(func, method, depth + 1)
         helper = self.methods.get(method.attribute(func) or "")
         if helper is not None and helper is not method:  # `self._make_layer(...)`: what it returns
             return any(self.element(r, helper, depth + 1) for r in helper.returns)
@@ -201,17 +232,28 @@ class _Evidence:
             if self.element(func.value, method, depth + 1):
                 return True
         qualified = self.imports.qualify_dotted(_dotted(func))
-        if qualified is None:
-            return False
         if qualified == "copy.deepcopy":
             return bool(value.args) and self.element(value.args[0], method, depth + 1)
+        return self._counts(func, value)
+
+    def _counts(self, func: ast.AST, value: Optional[ast.Call]) -> bool:
+        """Could calling `func` make a module or parameter that some selected rule reports?"""
+        qualified = self.imports.qualify_dotted(_dotted(func))
+        if qualified is None:
+            return False
         if qualified in self.factories or not qualified.startswith("torch."):
             return True
         name = torch_nn_class_name(qualified)
         if qualified in PARAMETER_CLASSES:
             return True
-        if name is None or name in STATELESS_MODULE_CLASSES:
+        if name is None:
             return False
+        if self.stateless_count:
+            return True
+        if name in STATELESS_MODULE_CLASSES:
+            return False
+        if value is None:
+            return True
         return not is_unweighted_loss(
             name,
             positional=sum(1 for arg in value.args if not isinstance(arg, ast.Starred)),
@@ -246,6 +288,7 @@ class _Method:
                 self.returns.append(statement.value)
             elif isinstance(statement, ast.Expr):
                 self._fills_in(statement.value)
+                self._setattr_in(statement.value)
 
     def _fills_in(self, expression: ast.AST) -> None:
         """`self.x.append(m)`, also inside a comprehension run for its side effect."""
@@ -256,6 +299,16 @@ class _Method:
                     self._fill(node.func.value, "many" if many else "one", value)
                 for keyword in node.keywords:
                     self._fill(node.func.value, "one", keyword.value)
+
+    def _setattr_in(self, expression: ast.AST) -> None:
+        """`setattr(self, "layers", [...])`: a store with a literal name."""
+        if (
+            isinstance(expression, ast.Call) and isinstance(expression.func, ast.Name)
+            and expression.func.id == "setattr" and len(expression.args) == 3
+            and isinstance(expression.args[1], ast.Constant) and isinstance(expression.args[1].value, str)
+            and isinstance(expression.args[0], ast.Name) and expression.args[0].id == self.self_name
+        ):
+            self.stores.append((expression.args[1].value, expression.args[2]))
 
     def _fill(self, target: ast.AST, how: str, value: ast.AST) -> None:
         attribute = self.attribute(target)
@@ -271,12 +324,20 @@ class _Method:
 
     def _bind(self, target: ast.AST, value: ast.AST) -> None:
         attribute = self.attribute(target)
-        if attribute:
+        if isinstance(target, (ast.Tuple, ast.List)) and isinstance(value, (ast.Tuple, ast.List)):
+            for each_target, each_value in zip(target.elts, value.elts):  # `self.a, self.b = [..], [..]`
+                self._bind(each_target, each_value)
+        elif attribute:
             self.stores.append((attribute, value))
         elif isinstance(target, ast.Name):
             self.bindings.setdefault(target.id, []).append(value)
         elif isinstance(target, ast.Subscript):
             self._fill(target.value, "one", value)
+
+
+def _container_call(func: ast.AST) -> bool:
+    dotted = _dotted(func) or ""
+    return dotted in _CONTAINER_CALLS or dotted.rsplit(".", 1)[-1] in ("OrderedDict", "fromkeys")
 
 
 def _class_has_candidate(node: ast.ClassDef, imports: ImportMap, settings: Settings) -> bool:
@@ -302,14 +363,18 @@ def _container_like(value: ast.AST, method: _Method, methods: Dict[str, _Method]
     if isinstance(value, (ast.List, ast.Tuple, ast.ListComp, ast.GeneratorExp, ast.Dict, ast.DictComp)):
         return True
     if isinstance(value, ast.BinOp):
-        return isinstance(value.op, ast.Mult)
+        return isinstance(value.op, (ast.Mult, ast.Add))
+    if isinstance(value, (ast.IfExp, ast.NamedExpr)):
+        return True
     if isinstance(value, ast.Name):
         return depth < _MAX_DEPTH and any(
             _container_like(bound, method, methods, depth + 1) for bound in method.bindings.get(value.id, ())
         )
     if isinstance(value, ast.Call):
+        if _container_call(value.func):
+            return True
         if isinstance(value.func, ast.Name):
-            return value.func.id in _CONTAINER_CALLS
+            return False
         helper = methods.get(method.attribute(value.func) or "")
         return helper is not None and depth < _MAX_DEPTH and any(
             _container_like(r, helper, methods, depth + 1) for r in helper.returns

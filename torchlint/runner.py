@@ -15,7 +15,8 @@ from torchlint.engine import SYNTAX_ERROR_CODE, FileResult, FixError, Scan, Sour
 from torchlint.files import module_name
 from torchlint.prefilter import simple_names
 from torchlint.settings import Settings
-from torchlint.torch_knowledge import EXTRA_MODULE_BASES, torch_nn_class_name
+from torchlint.torch_knowledge import EXTRA_MODULE_BASES, State, torch_nn_class_name
+from torchlint.analysis.class_state import resolve_states
 
 _MAX_INDEX_ROUNDS = 4
 
@@ -54,7 +55,8 @@ def run(
             for path in fresh:
                 cache.store_scan(str(path), stamps[str(path)], scans[str(path)])
         project_classes = _index(scans, settings, workers, cache, stamps)
-        key = index_key(project_classes) if cache else ""
+        class_states = _class_states(scans, project_classes)
+        key = index_key(project_classes, class_states) if cache else ""
         outcomes: Dict[str, _Outcome] = {}
         tasks = []
         for name, scan in scans.items():
@@ -64,7 +66,7 @@ def run(
             if cached is not None:
                 outcomes[name] = _Outcome(Path(name), cached)
             else:
-                tasks.append((Path(name), settings, fix, project_classes, scan))
+                tasks.append((Path(name), settings, fix, project_classes, scan, class_states))
         for outcome in workers.map(_check_path, tasks, 4):
             outcomes[str(outcome.path)] = outcome
             if cache and outcome.error is None and not fix:
@@ -167,8 +169,15 @@ def _module_classes(scans: Dict[str, Scan], settings: Settings) -> FrozenSet[str
     return frozenset(known)
 
 
+def _class_states(scans: Dict[str, Scan], module_classes: FrozenSet[str]) -> Dict[str, State]:
+    """What an instance of each module class of the run owns, through its bases and the classes it builds."""
+    own = {summary.qualified_name: summary.state for scan in scans.values() for summary in scan.classes}
+    resolved = resolve_states(own)
+    return {name: resolved.get(name) for name in module_classes}
+
+
 def _check_path(task) -> _Outcome:
-    path, settings, fix, project_classes, scan = task
+    path, settings, fix, project_classes, scan, class_states = task
     try:
         source = _source(path)
     except OSError as error:  # gone or changed since the scan
@@ -176,7 +185,7 @@ def _check_path(task) -> _Outcome:
         diagnostic = Diagnostic(SYNTAX_ERROR_CODE, f"cannot read: {error.strerror or error}", str(path), location, location)
         return _Outcome(path, FileResult((diagnostic,) if settings.selects_in(SYNTAX_ERROR_CODE, str(path)) else ()))
     try:
-        return _Outcome(path, check_file(source, settings, fix, project_classes, scan), source.data)
+        return _Outcome(path, check_file(source, settings, fix, project_classes, scan, class_states), source.data)
     except FixError as error:
         return _Outcome(path, FileResult(()), source.data, f"{path}: {error}")
 

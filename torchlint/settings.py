@@ -2,9 +2,12 @@
 from __future__ import annotations
 
 import fnmatch
+from functools import lru_cache
 import os
-from dataclasses import dataclass
-from typing import FrozenSet, Iterable, Tuple
+from dataclasses import dataclass, field
+from typing import FrozenSet, Iterable, Mapping, Optional, Tuple
+
+from torchlint.torch_knowledge import State
 
 
 @dataclass(frozen=True)
@@ -12,6 +15,8 @@ class ProjectKnowledge:
     """What is known beyond one file: module classes of other files of the run, and settings."""
 
     module_classes: FrozenSet[str] = frozenset()
+    # What instances of module classes of other files own (torch_knowledge.State), by qualified name.
+    class_states: Mapping[str, State] = field(default_factory=dict)
     module_bases: FrozenSet[str] = frozenset()
     module_factories: FrozenSet[str] = frozenset()
 
@@ -30,6 +35,8 @@ class Settings:
     honour_noqa: bool = True
 
     def selects(self, code: str) -> bool:
+        if code in _opt_in_codes() and code not in self.select:
+            return False
         return any(code.startswith(prefix) for prefix in self.select) and not any(
             code.startswith(prefix) for prefix in self.ignore
         )
@@ -48,9 +55,29 @@ class Settings:
                 return False
         return True
 
-    def knowledge(self, module_classes: Iterable[str] = ()) -> ProjectKnowledge:
+    def knowledge(
+        self, module_classes: Iterable[str] = (), class_states: Optional[Mapping[str, State]] = None
+    ) -> ProjectKnowledge:
         return ProjectKnowledge(
             module_classes=frozenset(module_classes),
+            class_states=class_states or {},
             module_bases=frozenset(self.module_bases),
             module_factories=frozenset(self.module_factories),
         )
+
+
+@lru_cache(maxsize=8)
+def stateless_modules_selected(settings: Settings) -> bool:
+    """Does some selected rule report containers of modules that own nothing (an opt-in rule)?"""
+    from torchlint.analysis.shapes import Family
+    from torchlint.rules import all_rules
+
+    return any(getattr(rule, "family", None) is Family.STATELESS_MODULES and settings.selects(rule.code)
+               for rule in all_rules())
+
+
+@lru_cache(maxsize=1)
+def _opt_in_codes() -> FrozenSet[str]:
+    from torchlint.rules import all_rules
+
+    return frozenset(rule.code for rule in all_rules() if rule.opt_in)

@@ -5,6 +5,8 @@ cannot silently drift from the real library.
 """
 from __future__ import annotations
 
+from typing import FrozenSet, Optional
+
 # Classes exported by torch.nn that subclass torch.nn.Module.
 TORCH_NN_MODULE_CLASSES = frozenset(
     (
@@ -154,3 +156,111 @@ def torch_nn_class_name(qualified_name: str) -> str | None:
         return None
     name = qualified_name.rsplit(".", 1)[1]
     return name if name in TORCH_NN_MODULE_CLASSES else None
+
+# What a module owns that is lost when it is not registered.
+PARAMETERS = "parameters"
+BUFFERS = "buffers"
+MODE = "mode"  # no tensors, but train() / eval() change what it computes
+# None: not known (counts as stateful); otherwise what an instance owns, possibly nothing.
+State = Optional[FrozenSet[str]]
+
+# torch.nn modules that own no parameters or buffers by default but act by train/eval mode.
+MODE_ONLY_MODULE_CLASSES = frozenset(
+    ("AlphaDropout", "Dropout", "Dropout1d", "Dropout2d", "Dropout3d", "FeatureAlphaDropout", "InstanceNorm1d",
+     "InstanceNorm2d", "InstanceNorm3d", "RReLU")
+)
+# torch.nn modules that own parameters when built with their defaults.
+PARAMETER_MODULE_CLASSES = frozenset(
+    (
+        "AdaptiveLogSoftmaxWithLoss", "BatchNorm1d", "BatchNorm2d", "BatchNorm3d", "Bilinear", "Conv1d", "Conv2d",
+        "Conv3d", "ConvTranspose1d", "ConvTranspose2d", "ConvTranspose3d", "Embedding", "EmbeddingBag", "GRU",
+        "GRUCell", "GroupNorm", "LSTM", "LSTMCell", "LayerNorm", "LazyBatchNorm1d", "LazyBatchNorm2d",
+        "LazyBatchNorm3d", "LazyConv1d", "LazyConv2d", "LazyConv3d", "LazyConvTranspose1d", "LazyConvTranspose2d",
+        "LazyConvTranspose3d", "LazyInstanceNorm1d", "LazyInstanceNorm2d", "LazyInstanceNorm3d", "LazyLinear",
+        "Linear", "LinearCrossEntropyLoss", "MultiheadAttention", "PReLU", "RMSNorm", "RNN", "RNNCell",
+        "SyncBatchNorm", "Transformer", "TransformerDecoder", "TransformerDecoderLayer", "TransformerEncoder",
+        "TransformerEncoderLayer",
+    )
+)
+# Constructor arguments that change what a module owns (`affine=False`, `elementwise_affine=False`...):
+# class -> {argument name: its position among the positional arguments}.
+STATE_SWITCHES = {
+    "BatchNorm1d": {"affine": 3, "track_running_stats": 4}, "BatchNorm2d": {"affine": 3, "track_running_stats": 4},
+    "BatchNorm3d": {"affine": 3, "track_running_stats": 4}, "SyncBatchNorm": {"affine": 3, "track_running_stats": 4},
+    "InstanceNorm1d": {"affine": 3, "track_running_stats": 4}, "InstanceNorm2d": {"affine": 3, "track_running_stats": 4},
+    "InstanceNorm3d": {"affine": 3, "track_running_stats": 4}, "GroupNorm": {"affine": 3},
+    "LazyBatchNorm1d": {"affine": 2, "track_running_stats": 3}, "LazyBatchNorm2d": {"affine": 2, "track_running_stats": 3},
+    "LazyBatchNorm3d": {"affine": 2, "track_running_stats": 3},
+    "LazyInstanceNorm1d": {"affine": 2, "track_running_stats": 3},
+    "LazyInstanceNorm2d": {"affine": 2, "track_running_stats": 3},
+    "LazyInstanceNorm3d": {"affine": 2, "track_running_stats": 3},
+    "LayerNorm": {"elementwise_affine": 2}, "RMSNorm": {"elementwise_affine": 2},
+}
+
+
+def torch_module_state(name: str, positional: int, keywords: "frozenset[str]", unpacks: bool) -> State:
+    """What `torch.nn.<name>(...)` called with these arguments owns; None when the call decides it."""
+    if name == "Module" or name in STATELESS_MODULE_CLASSES:
+        return frozenset()
+    if name in WEIGHTED_LOSS_WEIGHT_POSITION:
+        return frozenset() if is_unweighted_loss(name, positional, keywords, unpacks) else frozenset((BUFFERS,))
+    switches = STATE_SWITCHES.get(name, {})
+    if switches and (unpacks or keywords & set(switches) or positional > min(switches.values())):
+        return None
+    if name in MODE_ONLY_MODULE_CLASSES:
+        return frozenset((MODE,))
+    if name in PARAMETER_MODULE_CLASSES:
+        return frozenset((PARAMETERS,))
+    return None
+
+
+# How each torch container differs from the plain container it replaces, for every operation a
+# class may apply to the attribute: "fails" (raises where the plain one does not) or "differs" (another
+# result or state). Every other operation in LIST_OPERATIONS / DICT_OPERATIONS behaves the same.
+# Derived by running each operation on both in tests/torch_derivations.py.
+LIST_OPERATIONS = frozenset((
+    '!=', '<', '==', 'Add', 'Multiply', 'all', 'any', 'append', 'bool', 'clear', 'copy', 'copy.copy', 'count',
+    'del item', 'enumerate', 'extend', 'filter', 'iadd', 'in', 'index', 'insert(0)', 'insert(index)',
+    'insert(negative)', 'isinstance', 'item', 'item(negative)', 'iter', 'iteration', 'json', 'len', 'list', 'map',
+    'next', 'not in', 'pickle', 'pop()', 'pop(index)', 'pop(negative)', 'print', 'radd', 'remove', 'repr',
+    'reverse', 'reversed', 'set item', 'set item(negative)', 'slice assign', 'slice delete', 'slice read', 'sort',
+    'sorted', 'str', 'tuple', 'type', 'unpacking', 'vars', 'zip',
+))
+DICT_OPERATIONS = frozenset((
+    '!=', '==', 'BitOr', 'all', 'any', 'bool', 'clear', 'copy', 'copy.copy', 'del item', 'enumerate', 'fromkeys',
+    'get', 'in', 'ior', 'isinstance', 'item', 'items', 'iter', 'iteration', 'json', 'keys', 'len', 'list', 'map',
+    'next', 'not in', 'pickle', 'pop', 'popitem', 'print', 'repr', 'reversed', 'set item', 'setdefault', 'sorted',
+    'str', 'tuple', 'type', 'unpacking', 'update', 'values', 'vars', 'zip',
+))
+CONTAINER_DIFFERENCES = {
+    "ModuleList": {
+        '!=': 'differs', '<': 'fails', '==': 'differs', 'Multiply': 'fails', 'clear': 'fails', 'copy': 'fails',
+        'count': 'fails', 'index': 'fails', 'insert(index)': 'fails', 'insert(negative)': 'fails',
+        'isinstance': 'differs', 'pop()': 'fails', 'print': 'differs', 'radd': 'fails', 'remove': 'fails',
+        'repr': 'differs', 'reverse': 'fails', 'slice assign': 'fails', 'sort': 'fails', 'str': 'differs',
+        'type': 'differs', 'vars': 'differs',
+    },
+    "ParameterList": {
+        '!=': 'differs', '<': 'fails', '==': 'differs', 'Add': 'fails', 'Multiply': 'fails', 'clear': 'fails',
+        'copy': 'fails', 'count': 'fails', 'del item': 'fails', 'index': 'fails', 'insert(0)': 'fails',
+        'insert(index)': 'fails', 'insert(negative)': 'fails', 'isinstance': 'differs', 'pop()': 'fails',
+        'pop(index)': 'fails', 'pop(negative)': 'fails', 'print': 'differs', 'radd': 'fails', 'remove': 'fails',
+        'repr': 'differs', 'reverse': 'fails', 'slice assign': 'fails', 'slice delete': 'fails', 'sort': 'fails',
+        'str': 'differs', 'type': 'differs', 'vars': 'differs',
+    },
+    "ModuleDict": {
+        '!=': 'differs', '==': 'differs', 'BitOr': 'fails', 'copy': 'fails', 'fromkeys': 'fails', 'get': 'fails',
+        'ior': 'fails', 'isinstance': 'differs', 'popitem': 'fails', 'print': 'differs', 'repr': 'differs',
+        'reversed': 'fails', 'setdefault': 'fails', 'str': 'differs', 'type': 'differs', 'vars': 'differs',
+    },
+    "ParameterDict": {
+        '!=': 'differs', '==': 'differs', 'BitOr': 'differs', 'all': 'differs', 'any': 'differs',
+        'bool': 'differs', 'copy': 'differs', 'copy.copy': 'differs', 'enumerate': 'differs',
+        'fromkeys': 'differs', 'get': 'differs', 'ior': 'differs', 'in': 'differs', 'isinstance': 'differs',
+        'item': 'differs', 'items': 'differs', 'iter': 'differs', 'iteration': 'differs', 'keys': 'differs',
+        'len': 'differs', 'list': 'differs', 'map': 'differs', 'not in': 'differs', 'pickle': 'differs',
+        'popitem': 'differs', 'print': 'differs', 'repr': 'differs', 'reversed': 'differs', 'set item': 'differs',
+        'setdefault': 'differs', 'sorted': 'differs', 'str': 'differs', 'tuple': 'differs', 'type': 'differs',
+        'unpacking': 'differs', 'update': 'differs', 'values': 'differs', 'vars': 'differs', 'zip': 'differs',
+    },
+}

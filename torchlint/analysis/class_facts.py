@@ -10,7 +10,7 @@ from typing import Dict, List, Optional, Set, Tuple, Union
 
 import libcst as cst
 
-from torchlint.analysis.walk import children, walk
+from torchlint.analysis.walk import children
 
 # Builtins that only read a container: passing `self.layers` to them does not hand it to torch.
 _READ_ONLY_BUILTINS = frozenset(
@@ -20,7 +20,6 @@ _READ_ONLY_BUILTINS = frozenset(
 _TYPE_CHECKS = frozenset(("isinstance", "type", "issubclass"))
 # Methods that put values into a list or dict: their arguments are fills, not escapes.
 FILL_METHODS = frozenset(("append", "extend", "insert", "update", "setdefault"))
-_REGISTERING_METHODS = frozenset(("add_module", "register_module", "register_parameter", "__setattr__"))
 _CHILD_ITERATION = frozenset(("children", "named_children", "_modules"))
 
 
@@ -35,6 +34,8 @@ class Store:
     method: "MethodFacts"
     order: int
     before_super_init: bool
+    # Other targets of the same statement (`self.a = self.b = [...]`, `self.a, self.b = [...], [...]`).
+    shares_statement: bool = False
 
 
 @dataclass(frozen=True)
@@ -52,9 +53,19 @@ class Fill:
 class Use:
     """Any other use of `self.<attribute>`, for fix safety: a method, an operator, a type check."""
 
-    how: str  # "method", "type-check", "operator", "compare", "subscript", "delete", "item-assign"
+    how: str  # "method", "builtin", "type-check", "operator", "compare", "subscript", "slice", "delete"...
     detail: str
     node: cst.CSTNode
+    args: Tuple[cst.BaseExpression, ...] = ()
+
+
+@dataclass(frozen=True)
+class CallFact:
+    """A call with arguments, other than a fill or a read-only builtin: it may register what it gets."""
+
+    func: cst.BaseExpression
+    args: Tuple[cst.Arg, ...]
+    method: "MethodFacts"
 
 
 @dataclass(eq=False)
@@ -62,13 +73,15 @@ class MethodFacts:
     name: str
     node: cst.FunctionDef
     self_name: str
+    parameters: Tuple[str, ...] = ()  # after self
     bindings: Dict[str, List[Tuple[cst.BaseExpression, int]]] = field(default_factory=dict)
+    # loop variable -> what the loop iterates (`for b in self.blocks`: "b" -> `self.blocks`)
+    iterated: Dict[str, List[cst.BaseExpression]] = field(default_factory=dict)
     local_fills: Dict[str, List[Fill]] = field(default_factory=dict)
     # local name -> the callables it was passed to (other than read-only builtins and list fills)
     escaped_locals: Dict[str, List[cst.BaseExpression]] = field(default_factory=dict)
     aliased_locals: Set[str] = field(default_factory=set)
     returns: List[cst.BaseExpression] = field(default_factory=list)
-    registers: bool = False
 
 
 @dataclass(eq=False)
@@ -79,7 +92,7 @@ class ClassFacts:
     fills: Dict[str, List[Fill]] = field(default_factory=dict)
     uses: Dict[str, List[Use]] = field(default_factory=dict)
     escaped: Set[str] = field(default_factory=set)
-    registered: Set[str] = field(default_factory=set)
+    calls: List[CallFact] = field(default_factory=list)
     iterates_children: bool = False
     subclasses_torch_container: bool = False
 
@@ -91,7 +104,10 @@ class ClassFacts:
 def collect_function_facts(function: cst.FunctionDef, shadowed_builtins: Set[str]) -> Tuple[ClassFacts, MethodFacts]:
     """A module-level function, read like a method of a class of its own (to judge what it returns)."""
     facts = ClassFacts(node=function)
-    method = MethodFacts(name=function.name.value, node=function, self_name=_first_parameter(function) or "")
+    method = MethodFacts(
+        name=function.name.value, node=function, self_name=_first_parameter(function) or "",
+        parameters=_parameters(function)[1:],
+    )
     facts.methods[method.name] = method
     _MethodWalker(facts, method, [0], shadowed_builtins).run(function.body)
     return facts, method
@@ -106,7 +122,9 @@ def collect_class_facts(class_node: cst.ClassDef, shadowed_builtins: Set[str]) -
         self_name = _first_parameter(statement)
         if self_name is None:
             continue
-        method = MethodFacts(name=statement.name.value, node=statement, self_name=self_name)
+        method = MethodFacts(
+            name=statement.name.value, node=statement, self_name=self_name, parameters=_parameters(statement)[1:]
+        )
         facts.methods[method.name] = method
         _MethodWalker(facts, method, order, shadowed_builtins).run(statement.body)
     return facts
@@ -121,8 +139,12 @@ def _is_static_or_class_method(function: cst.FunctionDef) -> bool:
 
 
 def _first_parameter(function: cst.FunctionDef) -> Optional[str]:
-    params = list(function.params.posonly_params) + list(function.params.params)
-    return params[0].name.value if params else None
+    params = _parameters(function)
+    return params[0] if params else None
+
+
+def _parameters(function: cst.FunctionDef) -> Tuple[str, ...]:
+    return tuple(p.name.value for p in (*function.params.posonly_params, *function.params.params))
 
 
 class _MethodWalker:
@@ -134,21 +156,14 @@ class _MethodWalker:
         self.order = order
         self.shadowed = shadowed
         self.super_init_seen = method.name != "__init__"
-        self.loops_over: List[Set[str]] = []
 
     def run(self, root: cst.CSTNode) -> None:
-        _LEAVE = object()
         pending: list = [root]
         while pending:
             node = pending.pop()
-            if node is _LEAVE:
-                self.leave_For()
-                continue
             handler = _HANDLERS.get(type(node))
             if handler is not None:
                 handler(self, node)
-            if type(node) is cst.For:
-                pending.append(_LEAVE)
             pending.extend(reversed(list(children(node))))
 
     # --- helpers -------------------------------------------------------------------------------
@@ -179,15 +194,18 @@ class _MethodWalker:
         elif isinstance(target, cst.Name):
             self.method.local_fills.setdefault(target.value, []).append(fill)
 
-    def _add_use(self, attribute: str, how: str, detail: str, node: cst.CSTNode) -> None:
-        self.facts.uses.setdefault(attribute, []).append(Use(how=how, detail=detail, node=node))
+    def _add_use(self, attribute: str, how: str, detail: str, node: cst.CSTNode, args=()) -> None:
+        self.facts.uses.setdefault(attribute, []).append(Use(how=how, detail=detail, node=node, args=args))
 
     # --- stores ---------------------------------------------------------------------------------
-    def _store(self, target: cst.BaseExpression, value: cst.BaseExpression, statement, annotation=None) -> None:
+    def _store(
+        self, target: cst.BaseExpression, value: cst.BaseExpression, statement, annotation=None, shared=False
+    ) -> None:
         attribute = self.self_attribute(target)
         if attribute is not None:
             self.facts.stores.setdefault(attribute, []).append(
-                Store(attribute, statement, value, annotation, self.method, self._tick(), not self.super_init_seen)
+                Store(attribute, statement, value, annotation, self.method, self._tick(), not self.super_init_seen,
+                      shared)
             )
             if isinstance(value, cst.Name):
                 self.method.aliased_locals.add(value.value)
@@ -195,18 +213,28 @@ class _MethodWalker:
             self.method.bindings.setdefault(target.value, []).append((value, self._tick()))
         elif isinstance(target, cst.Subscript) and len(target.slice) == 1:
             index = target.slice[0].slice
-            key = index.value if isinstance(index, cst.Index) else None
-            self._add_fill(target.value, "setitem", [value], key)
-            if self.self_attribute(target.value) is not None and key is None:
-                self._add_use(self.self_attribute(target.value), "subscript", "slice assignment", target)
+            if isinstance(index, cst.Index):
+                self._add_fill(target.value, "setitem", [value], index.value)
+            elif self.self_attribute(target.value) is not None:
+                self._add_use(self.self_attribute(target.value), "slice", "assign", target)
         elif isinstance(target, (cst.Tuple, cst.List)):
+            pairs = _pairs(target, value)
+            if pairs is not None:  # `self.a, self.b = [...], [...]`: each target gets its own value
+                for each_target, each_value in pairs:
+                    self._store(each_target, each_value, statement)
+                return
             for element in target.elements:  # unpacking binds names to unknown values
                 if isinstance(element.value, cst.Name):
                     self.method.bindings.setdefault(element.value.value, []).append((element.value, self._tick()))
+                elif self.self_attribute(element.value) is not None:
+                    self._store(element.value, element.value, statement, shared=True)
 
     def visit_Assign(self, node: cst.Assign) -> None:
         for target in node.targets:
-            self._store(target.target, node.value, node)
+            self._store(target.target, node.value, node, shared=len(node.targets) > 1)
+
+    def visit_NamedExpr(self, node: cst.NamedExpr) -> None:
+        self._store(node.target, node.value, node)
 
     def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
         if node.value is not None:
@@ -219,32 +247,31 @@ class _MethodWalker:
             self._add_use(self.self_attribute(node.target), "operator", type(node.operator).__name__, node)
 
     def visit_For(self, node: cst.For) -> None:
-        self.loops_over.append(self._attributes_in(node.iter))
-        if isinstance(node.target, cst.Name):
-            self.method.bindings.setdefault(node.target.value, []).append((node.target, self._tick()))
-
-    def leave_For(self) -> None:
-        self.loops_over.pop()
+        for name in _target_names(node.target):
+            self.method.bindings.setdefault(name.value, []).append((name, self._tick()))
+            self.method.iterated.setdefault(name.value, []).append(node.iter)
 
     def visit_Return(self, node: cst.Return) -> None:
         if node.value is not None:
             self.method.returns.append(node.value)
 
     def visit_Del(self, node: cst.Del) -> None:
-        target = node.target
-        if isinstance(target, cst.Subscript) and self.self_attribute(target.value) is not None:
-            self._add_use(self.self_attribute(target.value), "delete", "del item", node)
+        targets = node.target.elements if isinstance(node.target, cst.Tuple) else [node.target]
+        for target in targets:
+            target = getattr(target, "value", target)
+            if isinstance(target, cst.Subscript) and self.self_attribute(target.value) is not None:
+                index = target.slice[0].slice if len(target.slice) == 1 else None
+                how = "delete" if isinstance(index, cst.Index) else "slice"
+                self._add_use(self.self_attribute(target.value), how, "delete", node)
 
     # --- calls ----------------------------------------------------------------------------------
     def visit_Call(self, node: cst.Call) -> None:
         func = node.func
         if self._is_super_init(func):
             self.super_init_seen = True
-        if self._is_registration(node):
-            self.method.registers = True
-            self.facts.registered.update(self._attributes_in(node))
-            for attributes in self.loops_over:
-                self.facts.registered.update(attributes)
+        literal_setattr = self._literal_setattr(node)
+        if literal_setattr is not None:  # `setattr(self, "layers", [...])` is a store
+            self._store(literal_setattr[0], literal_setattr[1], node)
         if isinstance(func, cst.Attribute):
             receiver_attribute = self.self_attribute(func.value)
             if func.attr.value in FILL_METHODS and (receiver_attribute is not None or isinstance(func.value, cst.Name)):
@@ -254,7 +281,7 @@ class _MethodWalker:
                 else:
                     self._add_fill(func.value, func.attr.value, args)
             elif receiver_attribute is not None:
-                self._add_use(receiver_attribute, "method", func.attr.value, node)
+                self._add_use(receiver_attribute, "method", func.attr.value, node, tuple(a.value for a in node.args))
             if self.self_attribute(func) in _CHILD_ITERATION:
                 self.facts.iterates_children = True
         type_check = self._builtin(func, _TYPE_CHECKS)
@@ -265,10 +292,26 @@ class _MethodWalker:
             if attribute is not None:
                 if type_check:
                     self._add_use(attribute, "type-check", type_check, node)
-                elif not read_only:  # handed to a call, `other.append(self.layers)` included
+                elif read_only:
+                    self._add_use(attribute, "builtin", read_only, node)
+                else:  # handed to a call, `other.append(self.layers)` included
                     self.facts.escaped.add(attribute)
             elif isinstance(arg.value, cst.Name) and not read_only and not is_fill and not type_check:
                 self.method.escaped_locals.setdefault(arg.value.value, []).append(func)
+        if node.args and not is_fill and not read_only and not type_check:
+            self.facts.calls.append(CallFact(func, tuple(node.args), self.method))
+
+    def _literal_setattr(self, node: cst.Call):
+        if (
+            isinstance(node.func, cst.Name) and node.func.value == "setattr" and "setattr" not in self.shadowed
+            and len(node.args) == 3 and all(arg.keyword is None and not arg.star for arg in node.args)
+            and isinstance(node.args[0].value, cst.Name) and node.args[0].value.value == self.method.self_name
+            and isinstance(node.args[1].value, cst.SimpleString)
+        ):
+            name = node.args[1].value.evaluated_value
+            if isinstance(name, str) and name.isidentifier():
+                return cst.Attribute(value=node.args[0].value, attr=cst.Name(name)), node.args[2].value
+        return None
 
     def _is_super_init(self, func: cst.BaseExpression) -> bool:
         if not (isinstance(func, cst.Attribute) and func.attr.value == "__init__"):
@@ -278,31 +321,17 @@ class _MethodWalker:
             return receiver.func.value == "super"
         return isinstance(receiver, (cst.Name, cst.Attribute))  # `nn.Module.__init__(self)`
 
-    def _is_registration(self, node: cst.Call) -> bool:
-        func = node.func
-        if isinstance(func, cst.Attribute) and func.attr.value in _REGISTERING_METHODS:
-            return True
-        return (
-            isinstance(func, cst.Name)
-            and func.value == "setattr"
-            and bool(node.args)
-            and isinstance(node.args[0].value, cst.Name)
-            and node.args[0].value.value == self.method.self_name
-        )
-
-    def _attributes_in(self, node: cst.CSTNode) -> Set[str]:
-        return {name for name in map(self.self_attribute, walk(node)) if name is not None}
-
     # --- other uses of self.<attribute> -----------------------------------------------------
     def visit_Attribute(self, node: cst.Attribute) -> None:
         if self.self_attribute(node) in _CHILD_ITERATION:
             self.facts.iterates_children = True
 
     def visit_BinaryOperation(self, node: cst.BinaryOperation) -> None:
-        for side in (node.left, node.right):
+        operator = type(node.operator).__name__
+        for side, detail in ((node.left, operator), (node.right, "radd" if operator == "Add" else f"r{operator}")):
             attribute = self.self_attribute(side)
             if attribute is not None:
-                self._add_use(attribute, "operator", type(node.operator).__name__, node)
+                self._add_use(attribute, "operator", detail, node)
 
     def visit_Comparison(self, node: cst.Comparison) -> None:
         operands = [node.left] + [target.comparator for target in node.comparisons]
@@ -316,8 +345,24 @@ class _MethodWalker:
         attribute = self.self_attribute(node.value)
         if attribute is not None:
             for element in node.slice:
-                index = element.slice
-                self._add_use(attribute, "subscript", "key" if isinstance(index, cst.Index) else "slice", index)
+                if not isinstance(element.slice, cst.Index):
+                    self._add_use(attribute, "slice", "read", node)
+
+
+def _target_names(target: cst.BaseExpression) -> List[cst.Name]:
+    if isinstance(target, cst.Name):
+        return [target]
+    if isinstance(target, (cst.Tuple, cst.List)):
+        return [name for element in target.elements for name in _target_names(element.value)]
+    return []
+
+
+def _pairs(target: Union[cst.Tuple, cst.List], value: cst.BaseExpression):
+    if not isinstance(value, (cst.Tuple, cst.List)) or len(value.elements) != len(target.elements):
+        return None
+    if any(isinstance(e, cst.StarredElement) for e in (*target.elements, *value.elements)):
+        return None
+    return [(t.value, v.value) for t, v in zip(target.elements, value.elements)]
 
 
 _HANDLERS = {

@@ -7,17 +7,18 @@ and helper methods), and drops the look-alikes that torch does register some oth
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import FrozenSet, List, Optional, Tuple
+import builtins
+from typing import Dict, FrozenSet, Iterable, List, Optional, Set, Tuple
 
 import libcst as cst
 
-from torchlint.analysis.class_facts import ClassFacts, Fill, MethodFacts, Store, Use
-from torchlint.analysis.resolver import Resolver, ValueKind
+from torchlint.analysis.class_facts import CallFact, ClassFacts, Fill, MethodFacts, Store, Use
+from torchlint.analysis.cst_names import dotted_name
+from torchlint.analysis.resolver import MODULE_KINDS, STATEFUL_MODULE_KINDS, Resolver, ValueKind
 from torchlint.analysis.shapes import Family, Shape
 from torchlint.torch_knowledge import MODULE_RETURNING_METHODS
 
 _MAX_DEPTH = 8
-_MODULE_KINDS = frozenset((ValueKind.MODULE, ValueKind.STATELESS_MODULE))
 
 
 @dataclass(frozen=True)
@@ -76,35 +77,133 @@ class ContainerAttribute:
         return self.facts.name
 
 
+Origin = Tuple[str, ...]  # ("self",), ("attr", name) or ("local", method name, name)
+_SELF: Origin = ("self",)
+# Calls that hand back (some of) what they are given, the same objects: `d.values()`, `list(xs)`, `m.cuda()`.
+_PASSING_METHODS = frozenset(("values", "items", "keys", "get", "pop", "popitem", "__getitem__")) | MODULE_RETURNING_METHODS
+_PASSING_BUILTINS = frozenset(("list", "tuple", "reversed", "iter", "sorted", "enumerate", "zip", "dict", "set", "next",
+                               "filter"))
+_NEUTRAL: FrozenSet[ValueKind] = frozenset()  # an element read back from the container itself
+
+
 class _Evaluator:
-    def __init__(self, facts: ClassFacts, resolver: Resolver) -> None:
+    def __init__(self, facts: ClassFacts, resolver: Resolver, shadowed: FrozenSet[str] = frozenset()) -> None:
         self.facts = facts
         self.resolver = resolver
+        self.shadowed = shadowed
+        self.registered: Set[Origin] = set()  # what reaches torch some other way (see _registered_origins)
+        self.attribute: Optional[str] = None  # the attribute being judged
 
-    def value_kind(self, expr: cst.BaseExpression, method: MethodFacts, depth: int = 0) -> ValueKind:
+    # --- where values come from ---------------------------------------------------------------
+    def origins(self, expr: cst.BaseExpression, method: MethodFacts, depth: int = 0,
+                scope: Optional[Dict[str, FrozenSet[Origin]]] = None) -> FrozenSet[Origin]:
+        """The attributes of self, locals and self itself whose objects `expr` may evaluate to or contain."""
         if depth > _MAX_DEPTH:
-            return ValueKind.UNKNOWN
+            return frozenset()
+        step = depth + 1
+        if isinstance(expr, cst.Name):
+            if scope and expr.value in scope:
+                return scope[expr.value]
+            if expr.value == method.self_name:
+                return frozenset((_SELF,))
+            found = {("local", method.name, expr.value)}
+            for value, _ in method.bindings.get(expr.value, []):
+                if value is not expr and not (isinstance(value, cst.Name) and value.value == expr.value):
+                    found |= self.origins(value, method, step)
+            for iterated in method.iterated.get(expr.value, []):
+                found |= self.origins(iterated, method, step)
+            return frozenset(found)
+        if isinstance(expr, cst.Attribute):
+            if isinstance(expr.value, cst.Name) and expr.value.value == method.self_name:
+                return frozenset((("attr", expr.attr.value),))
+            return self.origins(expr.value, method, step, scope)
+        if isinstance(expr, (cst.Subscript, cst.StarredElement, cst.Element, cst.Await)):
+            return self.origins(expr.value, method, step, scope)
+        if isinstance(expr, cst.NamedExpr):
+            return self.origins(expr.value, method, step, scope) | self.origins(expr.target, method, step, scope)
+        if isinstance(expr, cst.IfExp):
+            return self.origins(expr.body, method, step, scope) | self.origins(expr.orelse, method, step, scope)
+        if isinstance(expr, (cst.BinaryOperation, cst.BooleanOperation)):
+            return self.origins(expr.left, method, step, scope) | self.origins(expr.right, method, step, scope)
+        if isinstance(expr, (cst.List, cst.Tuple, cst.Set)):
+            return _union(self.origins(e, method, step, scope) for e in expr.elements)
+        if isinstance(expr, cst.Dict):
+            return _union(self.origins(e.value, method, step, scope) for e in expr.elements)
+        if isinstance(expr, (cst.ListComp, cst.GeneratorExp, cst.SetComp, cst.DictComp)):
+            inner = dict(scope or {})
+            comp: Optional[cst.CompFor] = expr.for_in
+            while comp is not None:
+                came_from = self.origins(comp.iter, method, step, inner)
+                for name in _names_in(comp.target):
+                    inner[name] = came_from
+                comp = comp.inner_for_in
+            element = expr.value if isinstance(expr, cst.DictComp) else expr.elt
+            return self.origins(element, method, step, inner)
+        if isinstance(expr, cst.Call):
+            func = expr.func
+            helper = self._helper(func, method)
+            if helper is not None:
+                return _union(self.origins(value, helper, step) for value in helper.returns)
+            if isinstance(func, cst.Attribute) and func.attr.value in _PASSING_METHODS:
+                return self.origins(func.value, method, step, scope)
+            if isinstance(func, cst.Name) and func.value in _PASSING_BUILTINS and func.value not in self.shadowed:
+                return _union(self.origins(arg.value, method, step, scope) for arg in expr.args)
+        return frozenset()
+
+    # --- what values are ----------------------------------------------------------------------
+    def value_kinds(self, expr: cst.BaseExpression, method: MethodFacts, depth: int = 0) -> FrozenSet[ValueKind]:
+        if depth > _MAX_DEPTH:
+            return _UNKNOWN
+        if self.registered and self.origins(expr, method) & self.registered:
+            return frozenset((ValueKind.REGISTERED,))
+        step = depth + 1
         if isinstance(expr, cst.Call):
             func = expr.func
             if isinstance(func, cst.Attribute) and func.attr.value in MODULE_RETURNING_METHODS:
-                inner = self.value_kind(func.value, method, depth + 1)
-                if inner in _MODULE_KINDS:
+                inner = self.value_kinds(func.value, method, step)
+                if inner <= MODULE_KINDS:
                     return inner
             if self.resolver.qualify(func) == "copy.deepcopy" and expr.args:
-                inner = self.value_kind(expr.args[0].value, method, depth + 1)
-                return inner if inner in _MODULE_KINDS else ValueKind.UNKNOWN
+                inner = self.value_kinds(expr.args[0].value, method, step)
+                return inner if inner and inner <= MODULE_KINDS | {ValueKind.PARAMETER} else _UNKNOWN
             helper = self._helper(func, method)
             if helper is not None:
-                return self.returned_kind(helper, depth + 1)
-            return self.resolver.kind_of_call(func, expr)
+                return self.returned_kinds(helper, step)
+            if isinstance(func, cst.Name) and func.value in method.bindings:  # `cls = nn.LSTM if c else nn.GRU`
+                return self._class_kinds(func, method, step)
+            return self.resolver.kinds_of_call(func, expr)
         if isinstance(expr, cst.Name):
-            return self._local_kind(expr.value, method, depth)
-        return ValueKind.UNKNOWN
+            if expr.value == "None":
+                return frozenset((ValueKind.NONE,))
+            return self._local_kinds(expr.value, method, depth)
+        if isinstance(expr, cst.IfExp):
+            return self.value_kinds(expr.body, method, step) | self.value_kinds(expr.orelse, method, step)
+        if isinstance(expr, cst.NamedExpr):
+            return self.value_kinds(expr.value, method, step)
+        if isinstance(expr, cst.Subscript) and self._is_current_attribute(expr.value, method):
+            return _NEUTRAL  # `self.layers[i] = self.layers[i].to(device)`
+        return _UNKNOWN
 
-    def returned_kind(self, method: MethodFacts, depth: int = 0) -> ValueKind:
+    def returned_kinds(self, method: MethodFacts, depth: int = 0) -> FrozenSet[ValueKind]:
         """What a function returns on every path: `def _make_layer(self): return nn.Sequential(...)`."""
-        kinds = {self.value_kind(value, method, depth + 1) for value in method.returns}
-        return kinds.pop() if len(kinds) == 1 else ValueKind.UNKNOWN
+        if not method.returns:
+            return _UNKNOWN
+        return _known_only(_union(self.value_kinds(value, method, depth + 1) for value in method.returns))
+
+    def _class_kinds(self, func: cst.Name, method: MethodFacts, depth: int) -> FrozenSet[ValueKind]:
+        """A call of a local bound to module classes: `cls = nn.LSTM if c else nn.GRU; cls(...)`."""
+        bound = [value for value, _ in method.bindings.get(func.value, [])]
+        kinds = _union(self._callable_kinds(value, method, depth) for value in bound)
+        return _known_only(kinds) if bound else _UNKNOWN
+
+    def _callable_kinds(self, value: cst.BaseExpression, method: MethodFacts, depth: int) -> FrozenSet[ValueKind]:
+        if isinstance(value, cst.IfExp):
+            return self._callable_kinds(value.body, method, depth) | self._callable_kinds(value.orelse, method, depth)
+        if isinstance(value, cst.Lambda):
+            return self.value_kinds(value.body, method, depth + 1)
+        if isinstance(value, (cst.Name, cst.Attribute)) and self.resolver.qualify(value) is not None:
+            return self.resolver.kinds_of_call(value)
+        return _UNKNOWN
 
     def _helper(self, func: cst.BaseExpression, method: MethodFacts) -> Optional[MethodFacts]:
         """`self._make_layer` -> that method's facts (not the method being evaluated itself)."""
@@ -113,18 +212,25 @@ class _Evaluator:
             return helper if helper is not method else None
         return None
 
-    def _local_kind(self, name: str, method: MethodFacts, depth: int) -> ValueKind:
+    def _is_current_attribute(self, expr: cst.BaseExpression, method: MethodFacts) -> bool:
+        return (
+            isinstance(expr, cst.Attribute) and isinstance(expr.value, cst.Name)
+            and expr.value.value == method.self_name and expr.attr.value == self.attribute
+        )
+
+    def _local_kinds(self, name: str, method: MethodFacts, depth: int) -> FrozenSet[ValueKind]:
         # A local also stored on self or handed to a module class is registered there: an alias.
         if name in method.aliased_locals or any(
             self.resolver.is_registering_call(func) for func in method.escaped_locals.get(name, [])
         ):
-            return ValueKind.UNKNOWN
-        bound = method.bindings.get(name, [])
-        kinds = {self.value_kind(value, method, depth + 1) for value, _ in bound if value is not None}
-        if len(kinds) == 1 and all(not isinstance(value, cst.Name) or value.value != name for value, _ in bound):
-            return kinds.pop()
-        return ValueKind.UNKNOWN
+            return frozenset((ValueKind.REGISTERED,))
+        bound = [value for value, _ in method.bindings.get(name, []) if not _keeps_kind(value, name, self.resolver)]
+        if not bound or any(isinstance(value, cst.Name) and value.value == name for value in bound):
+            return _UNKNOWN  # a loop variable, an unpacked value, a parameter
+        kinds = _union(self.value_kinds(value, method, depth + 1) for value in bound)
+        return _UNKNOWN if len(bound) > 1 and ValueKind.UNKNOWN in kinds else kinds
 
+    # --- containers ---------------------------------------------------------------------------
     def contents(self, expr: cst.BaseExpression, method: MethodFacts, depth: int = 0) -> Optional[Contents]:
         """What a plain container expression holds; None when `expr` is not a plain container."""
         if depth > _MAX_DEPTH:
@@ -146,25 +252,47 @@ class _Evaluator:
                     inner = self.contents(side, method, depth + 1)
                     return None if inner is None else replace(inner, repeated=True)
             return None
+        if isinstance(expr, cst.BinaryOperation) and isinstance(expr.operator, cst.Add):
+            return self._concatenation(expr, method, depth)
         if isinstance(expr, cst.Call):
             return self._call(expr, method, depth)
         if isinstance(expr, cst.Name):
             return self._local_container(expr.value, method, depth)
+        if isinstance(expr, cst.NamedExpr):
+            return self.contents(expr.value, method, depth + 1)
         return None
+
+    def _concatenation(self, expr: cst.BinaryOperation, method: MethodFacts, depth: int) -> Optional[Contents]:
+        """`[a] + [b]`, `enc + dec`, `self.layers + [m]` (the attribute itself adds nothing new)."""
+        sides = []
+        for side in (expr.left, expr.right):
+            if self._is_current_attribute(side, method):
+                continue
+            inner = self.contents(side, method, depth + 1)
+            if inner is None or inner.shape is Shape.DICT:
+                return None
+            sides.append(inner)
+        if not sides:
+            return None
+        result = sides[0]
+        for other in sides[1:]:
+            result = result.merge(replace(other, shape=result.shape))
+        return result
 
     def _call(self, call: cst.Call, method: MethodFacts, depth: int) -> Optional[Contents]:
         func = call.func
-        if isinstance(func, cst.Name) and func.value in ("list", "tuple", "dict"):
-            if self.resolver.imports.binds(func.value):
-                return None
-            shape = {"list": Shape.LIST, "tuple": Shape.TUPLE, "dict": Shape.DICT}[func.value]
+        builtin = func.value if isinstance(func, cst.Name) and not self.resolver.imports.binds(func.value) else None
+        qualified = self.resolver.qualify(func)
+        if builtin in ("list", "tuple", "dict") or qualified == "collections.OrderedDict":
+            shape = {"list": Shape.LIST, "tuple": Shape.TUPLE}.get(builtin or "", Shape.DICT)
             positional = [arg for arg in call.args if arg.keyword is None and not arg.star]
             keywords = [arg for arg in call.args if arg.keyword is not None]
             if any(arg.star for arg in call.args) or len(positional) > 1:
                 return None
             result = Contents(shape=shape)
             if positional:
-                inner = self.contents(positional[0].value, method, depth + 1)
+                inner = self._zipped_values(positional[0].value, method, depth) if shape is Shape.DICT else None
+                inner = inner or self.contents(positional[0].value, method, depth + 1)
                 if inner is None:
                     return None
                 result = replace(inner, shape=shape)
@@ -173,11 +301,28 @@ class _Evaluator:
                 element = self._element(arg.value, method, depth, shape)
                 result = result.merge(replace(element, keys=(Key(arg.keyword.value, False),)))
             return result
-        if isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name):
-            if func.value.value == method.self_name and func.attr.value in self.facts.methods:
-                helper = self.facts.methods[func.attr.value]
-                if len(helper.returns) == 1 and helper is not method:
-                    return self.contents(helper.returns[0], helper, depth + 1)
+        if builtin == "map" and len(call.args) >= 2 and not any(arg.star or arg.keyword for arg in call.args):
+            kinds = self._callable_kinds(call.args[0].value, method, depth + 1)
+            return Contents(shape=Shape.LIST, kinds=kinds, all_known=ValueKind.UNKNOWN not in kinds)
+        if isinstance(func, cst.Attribute) and dotted_name(func) in ("dict.fromkeys", "collections.OrderedDict.fromkeys"):
+            given_value = len(call.args) > 1
+            kinds = self.value_kinds(call.args[1].value, method, depth + 1) if given_value else frozenset((ValueKind.NONE,))
+            return Contents(shape=Shape.DICT, kinds=kinds, all_known=ValueKind.UNKNOWN not in kinds,
+                            keys=(DYNAMIC_KEY,), repeated=given_value)
+        helper = self._helper(func, method)
+        if helper is not None and len(helper.returns) == 1:
+            return self.contents(helper.returns[0], helper, depth + 1)
+        return None
+
+    def _zipped_values(self, expr: cst.BaseExpression, method: MethodFacts, depth: int) -> Optional[Contents]:
+        """`dict(zip(names, modules))`: the values are the second sequence's elements, the keys unknown."""
+        if (
+            isinstance(expr, cst.Call) and isinstance(expr.func, cst.Name) and expr.func.value == "zip"
+            and not self.resolver.imports.binds("zip") and len(expr.args) == 2
+            and not any(arg.star or arg.keyword for arg in expr.args)
+        ):
+            values = self.contents(expr.args[1].value, method, depth + 1)
+            return None if values is None else replace(values, shape=Shape.DICT, keys=(DYNAMIC_KEY,))
         return None
 
     def _local_container(self, name: str, method: MethodFacts, depth: int) -> Optional[Contents]:
@@ -196,8 +341,10 @@ class _Evaluator:
     def _elements(self, shape: Shape, elements, method: MethodFacts, depth: int) -> Contents:
         result = Contents(shape=shape)
         for element in elements:
-            if isinstance(element, cst.StarredElement):
-                result = result.merge(_UNKNOWN_ELEMENT)
+            if isinstance(element, cst.StarredElement):  # `[*enc, *dec]`
+                inner = self.contents(element.value, method, depth + 1)
+                unpacked = _UNKNOWN_ELEMENT if inner is None or inner.shape is Shape.DICT else replace(inner, shape=shape)
+                result = result.merge(unpacked)
             else:
                 result = result.merge(self._element(element.value, method, depth, shape))
         return result
@@ -207,8 +354,8 @@ class _Evaluator:
             inner = self.contents(value, method, depth + 1)
             if inner is not None:
                 return Contents(shape=shape, kinds=inner.kinds, all_known=inner.all_known, nested=True)
-        kind = self.value_kind(value, method, depth + 1)
-        return Contents(shape=shape, kinds=frozenset((kind,)), all_known=kind is not ValueKind.UNKNOWN)
+        kinds = self.value_kinds(value, method, depth + 1)
+        return Contents(shape=shape, kinds=kinds, all_known=ValueKind.UNKNOWN not in kinds)
 
     def _dict(self, expr: cst.Dict, method: MethodFacts, depth: int) -> Contents:
         result = Contents(shape=Shape.DICT)
@@ -238,6 +385,44 @@ class _Evaluator:
         return element
 
 
+def _union(sets: Iterable[FrozenSet]) -> FrozenSet:
+    result: FrozenSet = frozenset()
+    for each in sets:
+        result = result | each
+    return result
+
+
+def _known_only(kinds: FrozenSet[ValueKind]) -> FrozenSet[ValueKind]:
+    """Kinds a factory or a class variable makes on every path: modules or parameters, or nothing known."""
+    if kinds and kinds <= MODULE_KINDS | {ValueKind.PARAMETER}:
+        return kinds
+    return _UNKNOWN
+
+
+def _keeps_kind(value: cst.BaseExpression, name: str, resolver: Resolver) -> bool:
+    """`m = m.cuda()`, `m = copy.deepcopy(m)`: a rebinding that keeps what `m` already was."""
+    if not isinstance(value, cst.Call):
+        return False
+    func = value.func
+    if isinstance(func, cst.Attribute) and func.attr.value in MODULE_RETURNING_METHODS:
+        return isinstance(func.value, cst.Name) and func.value.value == name
+    return (
+        resolver.qualify(func) == "copy.deepcopy" and len(value.args) == 1
+        and isinstance(value.args[0].value, cst.Name) and value.args[0].value.value == name
+    )
+
+
+def _names_in(target: cst.BaseExpression) -> List[str]:
+    if isinstance(target, cst.Name):
+        return [target.value]
+    if isinstance(target, (cst.Tuple, cst.List)):
+        return [name for element in target.elements for name in _names_in(element.value)]
+    return []
+
+
+_UNKNOWN: FrozenSet[ValueKind] = frozenset((ValueKind.UNKNOWN,))
+
+
 def _key(node: cst.BaseExpression) -> Key:
     if isinstance(node, cst.SimpleString):
         evaluated = node.evaluated_value
@@ -251,18 +436,142 @@ def _key(node: cst.BaseExpression) -> Key:
     return DYNAMIC_KEY
 
 
-def returned_kind(facts: ClassFacts, method: MethodFacts, resolver: Resolver) -> ValueKind:
-    return _Evaluator(facts, resolver).returned_kind(method)
+def returned_kinds(facts: ClassFacts, method: MethodFacts, resolver: Resolver) -> FrozenSet[ValueKind]:
+    return _Evaluator(facts, resolver).returned_kinds(method)
 
 
-def find_container_attributes(facts: ClassFacts, resolver: Resolver) -> List[ContainerAttribute]:
-    evaluator = _Evaluator(facts, resolver)
+def find_container_attributes(
+    facts: ClassFacts, resolver: Resolver, shadowed: FrozenSet[str] = frozenset()
+) -> List[ContainerAttribute]:
+    evaluator = _Evaluator(facts, resolver, shadowed)
+    plain = {
+        attribute for attribute, stores in facts.stores.items()
+        if any(evaluator.contents(store.value, store.method) is not None for store in stores)
+    }
+    evaluator.registered = _registered_origins(evaluator, facts, plain)
     found: List[ContainerAttribute] = []
     for attribute, stores in facts.stores.items():
-        found_one = _container_attribute(evaluator, facts, attribute, stores)
-        if found_one is not None:
-            found.append(found_one)
+        if attribute in plain:
+            evaluator.attribute = attribute
+            found_one = _container_attribute(evaluator, facts, attribute, stores)
+            if found_one is not None:
+                found.append(found_one)
     return found
+
+
+_REGISTERING_SELF_METHODS = frozenset(
+    ("add_module", "register_module", "register_parameter", "register_buffer", "__setattr__", "set_submodule")
+)
+
+
+def _registered_origins(evaluator: _Evaluator, facts: ClassFacts, plain: Set[str]) -> Set[Origin]:
+    """Everything whose objects reach torch some other way than a plain container on self: handed to a
+    module class, stored directly on self, put into a registered container, registered by name, or
+    handed to a call together with self or a submodule (which may register it)."""
+    origins = evaluator.origins
+    registered: Set[Origin] = set()
+    submodules: Set[Origin] = {_SELF}
+    for attribute, stores in facts.stores.items():
+        if attribute not in plain:
+            submodules.add(("attr", attribute))
+            for store in stores:  # `self.conv = conv`, `self.weight = lin.weight`, `self.a = self._make()`
+                if _same_object(store.value):
+                    registered |= origins(store.value, store.method)
+                if isinstance(store.value, cst.Name):
+                    submodules.add(("local", store.method.name, store.value.value))
+    for changed in range(_MAX_DEPTH):
+        before = len(registered)
+        for call in facts.calls:
+            registered |= _registered_by_call(evaluator, call, submodules | registered)
+        for attribute, fills in facts.fills.items():
+            if attribute not in plain or ("attr", attribute) in registered:  # `self.model.append(b)`
+                for fill in fills:
+                    registered |= _union(origins(arg, fill.method) for arg in fill.args)
+        for attribute, stores in facts.stores.items():
+            if ("attr", attribute) in registered:
+                registered |= _union(origins(store.value, store.method) for store in stores)
+        for method in facts.methods.values():
+            for name, fills in method.local_fills.items():
+                if ("local", method.name, name) in registered:
+                    registered |= _union(origins(arg, fill.method) for fill in fills for arg in fill.args)
+        if len(registered) == before:
+            break
+    return registered
+
+
+def _registered_by_call(evaluator: _Evaluator, call: CallFact, submodules: Set[Origin]) -> FrozenSet[Origin]:
+    func, method = call.func, call.method
+    arguments = [arg.value for arg in call.args]
+    helper = evaluator._helper(func, method)
+    if helper is not None:  # a helper of the class: what its parameters are handed to decides
+        return _union(
+            evaluator.origins(value, method)
+            for parameter, value in _bind_arguments(helper, call.args)
+            if ("local", helper.name, parameter) in evaluator.registered | submodules
+        )
+    if evaluator.resolver.is_registering_call(func):  # nn.Sequential(*blocks), Block(self.cells[0])
+        return _union(evaluator.origins(value, method) for value in arguments)
+    if isinstance(func, cst.Attribute):
+        receiver = evaluator.origins(func.value, method)
+        if receiver == frozenset((_SELF,)) and func.attr.value not in _REGISTERING_SELF_METHODS:
+            return frozenset()  # an nn.Module method of self that registers nothing (apply, to, ...)
+        if receiver & submodules and not _calls_a_submodule(func, method):  # `self.net.add_module(k, m)`
+            return _union(evaluator.origins(value, method) for value in arguments)
+    if _cannot_register(evaluator, func, method):
+        return frozenset()
+    participants = _union(evaluator.origins(value, method) for value in arguments)
+    if participants & submodules:  # `set_module_by_path(self.net, path, wrapper)`
+        return participants
+    return frozenset()
+
+
+def _same_object(expr: cst.BaseExpression) -> bool:
+    """An expression that hands back an existing object (which torch registers when stored on self),
+    not a new list or tuple built from it."""
+    if isinstance(expr, (cst.Name, cst.Attribute, cst.Subscript)):
+        return True
+    if isinstance(expr, cst.IfExp):
+        return _same_object(expr.body) or _same_object(expr.orelse)
+    if isinstance(expr, cst.NamedExpr):
+        return _same_object(expr.value)
+    if isinstance(expr, cst.Call):
+        func = expr.func
+        return isinstance(func, cst.Attribute) and (
+            func.attr.value in MODULE_RETURNING_METHODS or isinstance(func.value, cst.Name)
+        )
+    return False
+
+
+def _calls_a_submodule(func: cst.Attribute, method: MethodFacts) -> bool:
+    """`self.block.forward(x)`: a module's forward or one of its tensor methods hands nothing over."""
+    return func.attr.value in ("forward", "__call__")
+
+
+def _cannot_register(evaluator: _Evaluator, func: cst.BaseExpression, method: MethodFacts) -> bool:
+    """torch functions (`nn.init.*`, `F.*`, `torch.cat`), builtins, and calling a module itself."""
+    qualified = evaluator.resolver.qualify(func)
+    if qualified is not None and qualified.split(".", 1)[0] in ("torch", "builtins", "math", "numpy", "logging"):
+        return True
+    if isinstance(func, cst.Name) and qualified is None and func.value in _BUILTIN_NAMES:
+        return func.value != "setattr"  # `setattr(self, name, m)` registers m
+    return isinstance(func, (cst.Subscript, cst.Call)) or (
+        isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name) and func.value.value == method.self_name
+    )
+
+
+def _bind_arguments(helper: MethodFacts, args: Tuple[cst.Arg, ...]) -> List[Tuple[str, cst.BaseExpression]]:
+    bound = []
+    for position, arg in enumerate(args):
+        if arg.star:
+            continue
+        if arg.keyword is not None:
+            bound.append((arg.keyword.value, arg.value))
+        elif position < len(helper.parameters):
+            bound.append((helper.parameters[position], arg.value))
+    return bound
+
+
+_BUILTIN_NAMES = frozenset(dir(builtins))
 
 
 def _container_attribute(
@@ -305,20 +614,26 @@ def _container_attribute(
 
 def _registered_some_other_way(evaluator, facts, attribute, container_stores, other_stores) -> bool:
     """Look-alikes: the container, or its elements, reach torch through another path."""
-    if attribute in facts.escaped or attribute in facts.registered:
+    if attribute in facts.escaped or ("attr", attribute) in evaluator.registered:
         return True
     for store in other_stores:
         if isinstance(store.value, cst.Call) and evaluator.resolver.is_registering_call(store.value.func):
             return True
     for store, contents in container_stores:
-        if contents.handed_on or store.method.registers:
+        if contents.handed_on:
             return True
-    return any(fill.method.registers for fill in facts.fills.get(attribute, []))
+        if isinstance(store.value, cst.Name) and evaluator.origins(store.value, store.method) & evaluator.registered:
+            return True  # `self.convs = convs` where `convs` itself is handed to nn.Sequential
+    return False
 
 
 def _family(contents: Contents) -> Optional[Family]:
-    if ValueKind.MODULE in contents.kinds:
+    if ValueKind.REGISTERED in contents.kinds:
+        return None
+    if contents.kinds & STATEFUL_MODULE_KINDS:
         return Family.MODULES
     if ValueKind.PARAMETER in contents.kinds:
         return Family.PARAMETERS
+    if ValueKind.STATELESS_MODULE in contents.kinds:
+        return Family.STATELESS_MODULES
     return None

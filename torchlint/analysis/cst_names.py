@@ -22,6 +22,7 @@ def module_records(module: cst.Module) -> ModuleRecords:
     imports: List[ImportStatement] = []
     classes: List[ClassRecord] = []
     functions: List[str] = []
+    assigned: List[str] = []
     for statement in _module_level_statements(module.body):
         if isinstance(statement, cst.Import):
             imports.append(ImportStatement(tuple((dotted_name(a.name) or "", _alias(a)) for a in statement.names)))
@@ -37,7 +38,10 @@ def module_records(module: cst.Module) -> ModuleRecords:
             classes.append(ClassRecord(statement.name.value, bases))
         elif isinstance(statement, cst.FunctionDef):
             functions.append(statement.name.value)
-    return ModuleRecords(tuple(imports), tuple(classes), tuple(functions))
+        elif isinstance(statement, (cst.Assign, cst.AnnAssign, cst.AugAssign)):
+            targets = [t.target for t in statement.targets] if isinstance(statement, cst.Assign) else [statement.target]
+            assigned.extend(t.value for t in targets if isinstance(t, cst.Name))
+    return ModuleRecords(tuple(imports), tuple(classes), tuple(functions), tuple(assigned))
 
 
 def _unsubscripted(node: cst.BaseExpression) -> cst.BaseExpression:

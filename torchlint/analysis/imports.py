@@ -8,7 +8,7 @@ plain records, so one piece of code resolves them.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Dict, Iterable, Mapping, Optional, Tuple
+from typing import Dict, FrozenSet, Iterable, Mapping, Optional, Tuple
 
 from torchlint.torch_knowledge import TORCH_NN_MODULE_CLASSES
 
@@ -27,11 +27,21 @@ class ImportStatement:
 
 
 @dataclass(frozen=True)
+class OwnState:
+    """What a class's `__init__` creates that torch registers (parameters, buffers, mode; None: not
+    known), and the qualified names of the classes whose state adds to it (bases, instances it makes)."""
+
+    owns: Optional[FrozenSet[str]] = None
+    depends_on: Tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class ClassRecord:
     """A module-level class and its bases, as dotted names (None where a base is not a name)."""
 
     name: str
     bases: Tuple[Optional[str], ...]
+    state: OwnState = OwnState()
 
 
 @dataclass(frozen=True)
@@ -41,6 +51,7 @@ class ModuleRecords:
     imports: Tuple[ImportStatement, ...] = ()
     classes: Tuple[ClassRecord, ...] = ()
     functions: Tuple[str, ...] = ()  # names of module-level functions (module factories, maybe)
+    assigned: Tuple[str, ...] = ()  # names a module-level assignment binds (`nn = None`)
 
 
 @dataclass(frozen=True)
@@ -50,6 +61,7 @@ class ImportMap:
     names: Mapping[str, str]
     module_name: str
     star_imports_torch_nn: bool = False
+    rebound: FrozenSet[str] = frozenset()  # names also bound by a module-level assignment
 
     @classmethod
     def build(cls, records: ModuleRecords, module_name: str, package: str) -> "ImportMap":
@@ -71,7 +83,8 @@ class ImportMap:
                     names[alias or dotted] = f"{base}.{dotted}" if base else dotted
         for name in (*records.functions, *(record.name for record in records.classes)):
             names[name] = f"{module_name}.{name}"
-        return cls(names=names, module_name=module_name, star_imports_torch_nn=star)
+        return cls(names=names, module_name=module_name, star_imports_torch_nn=star,
+                   rebound=frozenset(records.assigned))
 
     def qualify_dotted(self, dotted: Optional[str]) -> Optional[str]:
         """`nn.Linear` -> `torch.nn.Linear` when `nn` is imported from torch; None when unknown."""
@@ -95,11 +108,16 @@ class ClassSummary:
 
     qualified_name: str
     bases: Tuple[str, ...]
+    state: OwnState = OwnState()
 
 
 def summarise_classes(classes: Iterable[ClassRecord], imports: ImportMap) -> Tuple[ClassSummary, ...]:
     return tuple(
-        ClassSummary(f"{imports.module_name}.{record.name}", tuple(filter(None, map(imports.qualify_dotted, record.bases))))
+        ClassSummary(
+            f"{imports.module_name}.{record.name}",
+            tuple(filter(None, map(imports.qualify_dotted, record.bases))),
+            record.state,
+        )
         for record in classes
     )
 

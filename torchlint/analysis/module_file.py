@@ -1,52 +1,62 @@
 """Analyse one parsed file: its nn.Module classes and their container attributes."""
 from __future__ import annotations
 
-from typing import List, Set
+from typing import FrozenSet, Iterable, List, Set
 
 import libcst as cst
 
 from torchlint.analysis.class_facts import collect_class_facts, collect_function_facts
-from torchlint.analysis.containers import ContainerAttribute, find_container_attributes, returned_kind
-from torchlint.analysis.imports import ImportMap
-from torchlint.analysis.resolver import Resolver, ValueKind
+from torchlint.analysis.class_state import resolve_states
+from torchlint.analysis.containers import ContainerAttribute, find_container_attributes, returned_kinds
+from torchlint.analysis.imports import ClassRecord, ImportMap
+from torchlint.analysis.resolver import MODULE_KINDS, Resolver, ValueKind
 from torchlint.analysis.walk import children
 from torchlint.settings import ProjectKnowledge
 from torchlint.torch_knowledge import REGISTERING_CONTAINERS, torch_nn_class_name
 
 
-def analyse_module(module: cst.Module, imports: ImportMap, project: ProjectKnowledge) -> List[ContainerAttribute]:
+def analyse_module(
+    module: cst.Module, imports: ImportMap, project: ProjectKnowledge, class_records: Iterable[ClassRecord] = ()
+) -> List[ContainerAttribute]:
+    """`class_records`: the file's module-level classes as the `ast` stage read them, with their state."""
     resolver = Resolver(imports=imports, project=project)
+    own = {f"{imports.module_name}.{record.name}": record.state for record in class_records}
+    resolver.class_states.update(resolve_states(own, project.class_states))
     class_nodes = _all_classes(module)
     module_classes = _module_classes(class_nodes, resolver, imports.module_name)
-    shadowed = {name for name in ("list", "dict", "tuple", "len", "setattr", "super") if imports.binds(name)}
+    shadowed = frozenset(name for name in _SHADOWABLE if imports.binds(name))
     _find_factories(module, resolver, shadowed)
     containers: List[ContainerAttribute] = []
     for node in class_nodes:
         if node in module_classes:
-            facts = collect_class_facts(node, shadowed)
+            facts = collect_class_facts(node, set(shadowed))
             facts.subclasses_torch_container = any(_is_torch_container(resolver, base) for base in _bases(node))
-            containers.extend(find_container_attributes(facts, resolver))
+            containers.extend(find_container_attributes(facts, resolver, shadowed))
     return containers
 
 
-def _find_factories(module: cst.Module, resolver: Resolver, shadowed: Set[str]) -> None:
+_SHADOWABLE = ("list", "dict", "tuple", "len", "setattr", "super", "map", "zip", "reversed", "sorted", "iter",
+               "enumerate", "filter", "next", "set")
+
+
+def _find_factories(module: cst.Module, resolver: Resolver, shadowed: FrozenSet[str]) -> None:
     """Module-level functions that return a module on every path (`def conv3x3(...): return
     nn.Conv2d(...)`) make modules too; factories may call each other, hence the rounds."""
     functions = [statement for statement in module.body if isinstance(statement, cst.FunctionDef)]
-    read = [(f, *collect_function_facts(f, shadowed)) for f in functions]
+    read = [(f, *collect_function_facts(f, set(shadowed))) for f in functions]
     for _ in range(3):
         found = False
         for function, facts, method in read:
             qualified = f"{resolver.imports.module_name}.{function.name.value}"
-            kind = returned_kind(facts, method, resolver)
-            if kind in _FACTORY_KINDS and resolver.local_factories.get(qualified) is not kind:
-                resolver.local_factories[qualified] = kind
+            kinds = returned_kinds(facts, method, resolver)
+            if kinds <= _FACTORY_KINDS and resolver.local_factories.get(qualified) != kinds:
+                resolver.local_factories[qualified] = kinds
                 found = True
         if not found:
             return
 
 
-_FACTORY_KINDS = (ValueKind.MODULE, ValueKind.STATELESS_MODULE, ValueKind.PARAMETER)
+_FACTORY_KINDS = MODULE_KINDS | {ValueKind.PARAMETER}
 
 
 def _module_classes(class_nodes: List[cst.ClassDef], resolver: Resolver, module_name: str) -> Set[cst.ClassDef]:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
-from typing import Dict, Optional, Set
+from typing import Dict, FrozenSet, Optional, Set
 
 import libcst as cst
 
@@ -11,19 +11,46 @@ from torchlint.analysis.cst_names import dotted_name
 from torchlint.analysis.imports import ImportMap
 from torchlint.settings import ProjectKnowledge
 from torchlint.torch_knowledge import (
+    BUFFERS,
     EXTRA_MODULE_BASES,
+    MODE,
     PARAMETER_CLASSES,
-    STATELESS_MODULE_CLASSES,
-    is_unweighted_loss,
+    PARAMETERS,
+    State,
+    torch_module_state,
     torch_nn_class_name,
 )
 
 
 class ValueKind(enum.Enum):
-    MODULE = "module"
+    MODULE = "module"  # a module whose state is not known
+    PARAMETERIZED_MODULE = "module with parameters"
+    BUFFERED_MODULE = "module with buffers"
+    MODE_MODULE = "module that acts by train/eval mode"
     STATELESS_MODULE = "stateless module"
     PARAMETER = "parameter"
+    NONE = "None"  # a placeholder nn.ModuleList accepts
+    REGISTERED = "registered elsewhere"  # the same object reaches torch another way
     UNKNOWN = "unknown"
+
+
+MODULE_KINDS = frozenset(
+    (ValueKind.MODULE, ValueKind.PARAMETERIZED_MODULE, ValueKind.BUFFERED_MODULE, ValueKind.MODE_MODULE,
+     ValueKind.STATELESS_MODULE)
+)
+STATEFUL_MODULE_KINDS = MODULE_KINDS - {ValueKind.STATELESS_MODULE}
+
+
+def module_kind(state: State) -> ValueKind:
+    if state is None:
+        return ValueKind.MODULE
+    if PARAMETERS in state:
+        return ValueKind.PARAMETERIZED_MODULE
+    if BUFFERS in state:
+        return ValueKind.BUFFERED_MODULE
+    if MODE in state:
+        return ValueKind.MODE_MODULE
+    return ValueKind.STATELESS_MODULE
 
 
 @dataclass
@@ -31,8 +58,10 @@ class Resolver:
     imports: ImportMap
     project: ProjectKnowledge
     local_module_classes: Set[str] = field(default_factory=set)
+    # What instances of the module classes of this file and of the run own.
+    class_states: Dict[str, State] = field(default_factory=dict)
     # Module-level functions of this file that always return a module (or a parameter).
-    local_factories: Dict[str, "ValueKind"] = field(default_factory=dict)
+    local_factories: Dict[str, FrozenSet[ValueKind]] = field(default_factory=dict)
 
     def is_module_class_name(self, qualified: str) -> bool:
         if torch_nn_class_name(qualified) is not None:
@@ -50,35 +79,36 @@ class Resolver:
         qualified = self.qualify(base)
         return qualified is not None and self.is_module_class_name(qualified)
 
-    def kind_of_call(self, func: cst.BaseExpression, call: Optional[cst.Call] = None) -> ValueKind:
+    def kinds_of_call(self, func: cst.BaseExpression, call: Optional[cst.Call] = None) -> FrozenSet[ValueKind]:
         qualified = self.qualify(func)
         if qualified is None:
-            return ValueKind.UNKNOWN
+            return frozenset((ValueKind.UNKNOWN,))
         if qualified in PARAMETER_CLASSES:
-            return ValueKind.PARAMETER
+            return frozenset((ValueKind.PARAMETER,))
         if qualified in self.local_factories:
             return self.local_factories[qualified]
         torch_name = torch_nn_class_name(qualified)
         if torch_name is not None:
-            stateless = torch_name in STATELESS_MODULE_CLASSES or (
-                call is not None and _unweighted_loss(torch_name, call)
-            )
-            return ValueKind.STATELESS_MODULE if stateless else ValueKind.MODULE
+            return frozenset((module_kind(_torch_state(torch_name, call)),))
+        if qualified in self.class_states or qualified in self.project.class_states:
+            state = self.class_states.get(qualified, self.project.class_states.get(qualified))
+            return frozenset((module_kind(state),))
         if qualified in self.project.module_factories or self.is_module_class_name(qualified):
-            return ValueKind.MODULE
-        return ValueKind.UNKNOWN
+            return frozenset((ValueKind.MODULE,))
+        return frozenset((ValueKind.UNKNOWN,))
 
     def is_registering_call(self, func: cst.BaseExpression) -> bool:
         """A call that registers what it is given: any module class (nn.ModuleList, nn.Sequential, Block)."""
-        kind = self.kind_of_call(func)
-        return kind in (ValueKind.MODULE, ValueKind.STATELESS_MODULE)
+        return bool(self.kinds_of_call(func) & MODULE_KINDS)
 
     def qualify(self, expr: cst.BaseExpression) -> Optional[str]:
         return self.imports.qualify_dotted(dotted_name(expr))
 
 
-def _unweighted_loss(torch_name: str, call: cst.Call) -> bool:
-    return is_unweighted_loss(
+def _torch_state(torch_name: str, call: Optional[cst.Call]) -> State:
+    if call is None:
+        return torch_module_state(torch_name, 0, frozenset(), False)
+    return torch_module_state(
         torch_name,
         positional=sum(1 for arg in call.args if arg.keyword is None and not arg.star),
         keywords=frozenset(arg.keyword.value for arg in call.args if arg.keyword is not None),

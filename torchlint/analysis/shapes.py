@@ -15,3 +15,4 @@ class Family(enum.Enum):
 
     MODULES = "modules"
     PARAMETERS = "parameters"
+    STATELESS_MODULES = "stateless modules"

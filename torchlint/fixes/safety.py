@@ -1,33 +1,27 @@
 """Is wrapping an attribute in a torch container safe, unsafe, or not to be done at all?
 
-Each reason below comes from how torch's containers differ from list, tuple and dict (see
-torch/nn/modules/container.py): missing methods, key rules, ordering, registration side effects.
+Every use the class makes of the attribute is named as an operation of torch_knowledge's table, which
+tests/test_torch_knowledge.py derives by running each operation on the plain container and on the
+torch container: an operation that raises on the torch container withholds the fix, one that behaves
+differently makes it unsafe, and one the table does not know makes it unsafe too.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import FrozenSet, List, Optional, Tuple
+from typing import List, Optional, Tuple
 
 import libcst as cst
 
+from torchlint.analysis.class_facts import Fill, Use
 from torchlint.analysis.containers import ContainerAttribute, Key
+from torchlint.analysis.resolver import MODULE_KINDS, ValueKind
 from torchlint.analysis.shapes import Family, Shape
-from torchlint.analysis.resolver import ValueKind
 from torchlint.diagnostics import Applicability
-from torchlint.torch_knowledge import (
-    MODULE_DICT_ATTRIBUTES,
-    MODULE_DICT_METHODS,
-    MODULE_LIST_METHODS,
-    PARAMETER_DICT_METHODS,
-    PARAMETER_LIST_METHODS,
-)
+from torchlint.torch_knowledge import CONTAINER_DIFFERENCES, DICT_OPERATIONS, LIST_OPERATIONS, MODULE_DICT_ATTRIBUTES
 
-_LIST_METHODS = frozenset(("append", "clear", "copy", "count", "extend", "index", "insert", "pop", "remove", "reverse", "sort"))
-_DICT_METHODS = frozenset(
-    ("clear", "copy", "fromkeys", "get", "items", "keys", "pop", "popitem", "setdefault", "update", "values")
-)
-_MODULE_ATTRIBUTES = MODULE_DICT_ATTRIBUTES - MODULE_DICT_METHODS
-_ORDERLESS_USES = frozenset(("type-check", "operator", "compare"))
+_MODULE_ATTRIBUTES = MODULE_DICT_ATTRIBUTES - {"clear", "items", "keys", "pop", "update", "values"}
+_COMPARISONS = {"Equal": "==", "NotEqual": "!=", "LessThan": "<", "GreaterThan": ">", "LessThanEqual": "<=",
+                "GreaterThanEqual": ">="}
 
 
 @dataclass(frozen=True)
@@ -38,32 +32,15 @@ class Safety:
     reasons: Tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
-class _Target:
-    name: str
-    methods: FrozenSet[str]
-    fills: FrozenSet[str]
-    supports_delete: bool
-
-
-_TARGETS = {
-    "ModuleList": _Target("ModuleList", MODULE_LIST_METHODS, frozenset(("append", "extend", "insert", "iadd", "setitem")), True),
-    "ModuleDict": _Target("ModuleDict", MODULE_DICT_METHODS, frozenset(("setitem", "update")), True),
-    "ParameterList": _Target("ParameterList", PARAMETER_LIST_METHODS, frozenset(("append", "extend", "iadd", "setitem")), False),
-    "ParameterDict": _Target("ParameterDict", PARAMETER_DICT_METHODS, frozenset(("setitem", "update", "setdefault")), True),
-}
-
-
-def assess(container: ContainerAttribute, target_name: str) -> Safety:
-    target = _TARGETS[target_name]
+def assess(container: ContainerAttribute, target: str, always_unsafe: Optional[str] = None) -> Safety:
     blockers = _blockers(container, target)
     if blockers:
         return Safety(None, tuple(blockers))
-    risks = _risks(container, target)
-    return Safety(Applicability.UNSAFE if risks else Applicability.SAFE, tuple(risks))
+    risks = _risks(container, target) + ([always_unsafe] if always_unsafe else [])
+    return Safety(Applicability.UNSAFE if risks else Applicability.SAFE, tuple(sorted(set(risks))))
 
 
-def _blockers(container: ContainerAttribute, target: _Target) -> List[str]:
+def _blockers(container: ContainerAttribute, target: str) -> List[str]:
     """Reasons the rewrite would crash or change what the model computes: no fix."""
     attribute = f"self.{container.attribute}"
     facts = container.facts
@@ -76,10 +53,12 @@ def _blockers(container: ContainerAttribute, target: _Target) -> List[str]:
         reasons.append(f"{attribute} would be shadowed by the nn.Module attribute of the same name")
     if container.other_stores:
         reasons.append(f"{attribute} is also assigned something that is not a plain container")
+    if any(store.shares_statement for store, _ in container.container_stores):
+        reasons.append(f"{attribute} is assigned in a chained assignment together with another target")
     if not _holds_only_its_family(container):
         reasons.append(f"not every element of {attribute} is provably a {_element_word(container)}")
-    if container.contents.nested and (container.family is not Family.MODULES or container.shape is Shape.DICT):
-        reasons.append(f"{attribute} nests containers that nn.{target.name} cannot hold")
+    if container.contents.nested and (container.family is Family.PARAMETERS or container.shape is Shape.DICT):
+        reasons.append(f"{attribute} nests containers that nn.{target} cannot hold")
     if container.contents.nested and not all(
         isinstance(store.value, (cst.List, cst.ListComp)) for store, _ in container.container_stores
     ):
@@ -89,49 +68,97 @@ def _blockers(container: ContainerAttribute, target: _Target) -> List[str]:
     for key in container.contents.keys:
         invalid = _invalid_key(key)
         if invalid:
-            reasons.append(f"key {invalid} is not allowed in nn.{target.name}")
-    for fill in container.fills:
-        if fill.how not in target.fills:
-            reasons.append(f"{attribute}.{fill.how}() does not exist on nn.{target.name}")
-    for use in container.uses:
-        if use.how == "method" and (use.detail in _LIST_METHODS | _DICT_METHODS) and use.detail not in target.methods:
-            reasons.append(f"{attribute}.{use.detail}() does not exist on nn.{target.name}")
-        elif use.how == "delete" and not target.supports_delete:
-            reasons.append(f"nn.{target.name} does not support del {attribute}[...]")
+            reasons.append(f"key {invalid} is not allowed in nn.{target}")
     if _local_filled_after_store(container):
         reasons.append(f"the local list stored in {attribute} is filled after the store; a copy would miss those")
+    for operation, shown in _operations(container):
+        if CONTAINER_DIFFERENCES[target].get(operation) == "fails":
+            reasons.append(f"{shown} fails on nn.{target}")
     return sorted(set(reasons))
 
 
-def _risks(container: ContainerAttribute, target: _Target) -> List[str]:
+def _risks(container: ContainerAttribute, target: str) -> List[str]:
     """Reasons the rewrite may change behaviour that the code relies on: an unsafe fix."""
     attribute = f"self.{container.attribute}"
     reasons: List[str] = []
-    if container.shape is Shape.TUPLE:
-        reasons.append(f"{attribute} becomes mutable and no longer compares, hashes or adds like a tuple")
     if container.contents.repeated:
         reasons.append(f"{attribute} repeats one module: registering it shares its weights under several names")
     if container.shape is Shape.DICT and any(key.value is None and not key.literal for key in container.contents.keys):
-        reasons.append(f"{attribute} has keys that are not known statically and may be rejected by nn.{target.name}")
-    if target.name == "ParameterDict":
-        reasons.append("nn.ParameterDict built from a dict orders its keys alphabetically")
-    for use in container.uses:
-        if use.how in _ORDERLESS_USES:
-            reasons.append(f"{attribute} is used with {use.detail}, which behaves differently on nn.{target.name}")
+        reasons.append(f"{attribute} has keys that are not known statically and may be rejected by nn.{target}")
+    known = DICT_OPERATIONS if target.endswith("Dict") else LIST_OPERATIONS
+    for operation, shown in _operations(container):
+        if operation not in known:
+            reasons.append(f"torchlint does not know whether {shown} behaves the same on nn.{target}")
+        elif CONTAINER_DIFFERENCES[target].get(operation) == "differs":
+            reasons.append(f"{shown} behaves differently on nn.{target}")
     return sorted(set(reasons))
+
+
+def _operations(container: ContainerAttribute) -> List[Tuple[str, str]]:
+    """Each use and fill of the attribute as (operation of the table, how the message shows it)."""
+    attribute = f"self.{container.attribute}"
+    dict_like = container.shape is Shape.DICT
+    found = [_use_operation(use, attribute, dict_like) for use in container.uses]
+    found += [_fill_operation(fill, attribute, dict_like) for fill in container.fills]
+    return found
+
+
+def _use_operation(use: Use, attribute: str, dict_like: bool) -> Tuple[str, str]:
+    if use.how == "method":
+        if not dict_like and use.detail in ("insert", "pop"):
+            return _positional(use.detail, use.args[0] if use.args else None), f"{attribute}.{use.detail}(...)"
+        return use.detail, f"{attribute}.{use.detail}()"
+    if use.how in ("builtin", "type-check"):
+        return use.detail, f"{use.detail}({attribute})"
+    if use.how == "compare":
+        operator = _COMPARISONS.get(use.detail, use.detail)
+        return operator, f"{attribute} {operator} ..."
+    if use.how == "operator":
+        return use.detail, f"... + {attribute}" if use.detail == "radd" else f"{attribute} used with {use.detail}"
+    if use.how == "slice":
+        return f"slice {use.detail}", f"{'del ' if use.detail == 'delete' else ''}{attribute}[a:b]{' = ...' if use.detail == 'assign' else ''}"
+    if use.how == "delete":
+        return "del item", f"del {attribute}[...]"
+    return use.how, f"{attribute} ({use.how})"
+
+
+def _fill_operation(fill: Fill, attribute: str, dict_like: bool) -> Tuple[str, str]:
+    if fill.how == "setitem":
+        operation = "set item" if dict_like or not _is_negative(fill.key) else "set item(negative)"
+        return operation, f"{attribute}[...] = ..."
+    if fill.how == "insert" and not dict_like:
+        return _positional("insert", fill.key), f"{attribute}.insert(...)"
+    if fill.how == "iadd":
+        return ("ior" if dict_like else "iadd"), f"{attribute} += ..."
+    return fill.how, f"{attribute}.{fill.how}()"
+
+
+def _positional(method: str, index: Optional[cst.BaseExpression]) -> str:
+    """`insert(0, m)` keeps the meaning; a negative or larger index does not (see the table)."""
+    if index is None:
+        return f"{method}()"
+    if _is_negative(index):
+        return f"{method}(negative)"
+    if method == "insert" and isinstance(index, cst.Integer) and index.evaluated_value == 0:
+        return "insert(0)"
+    return f"{method}(index)"
+
+
+def _is_negative(node: Optional[cst.BaseExpression]) -> bool:
+    return isinstance(node, cst.UnaryOperation) and isinstance(node.operator, cst.Minus)
 
 
 def _holds_only_its_family(container: ContainerAttribute) -> bool:
     kinds = container.contents.kinds
     if not container.contents.all_known:
         return False
-    if container.family is Family.MODULES:
-        return kinds <= {ValueKind.MODULE, ValueKind.STATELESS_MODULE}
-    return kinds == {ValueKind.PARAMETER}
+    if container.family is Family.PARAMETERS:
+        return kinds <= {ValueKind.PARAMETER, ValueKind.NONE}
+    return kinds <= MODULE_KINDS | {ValueKind.NONE}
 
 
 def _element_word(container: ContainerAttribute) -> str:
-    return "module" if container.family is Family.MODULES else "parameter"
+    return "parameter" if container.family is Family.PARAMETERS else "module"
 
 
 def _shapes_differ(container: ContainerAttribute) -> bool:

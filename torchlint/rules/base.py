@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import textwrap
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, ClassVar, Optional, Tuple
+from typing import TYPE_CHECKING, Any, ClassVar, FrozenSet, Optional, Tuple
 
 from torchlint.analysis.imports import ImportMap
 from torchlint.analysis.shapes import Family, Shape
@@ -14,6 +14,7 @@ from torchlint.diagnostics import Applicability
 
 if TYPE_CHECKING:  # rules are listed (--explain, reports) without loading libcst
     from torchlint.analysis.containers import ContainerAttribute
+    from torchlint.analysis.resolver import ValueKind
 
 DOCS_URL = "https://github.com/torchlint/torchlint/blob/main/docs/rules.md#{code}"
 
@@ -50,6 +51,8 @@ class Rule:
     documentation: ClassVar[str]
     valid: ClassVar[Tuple[str, ...]] = ()
     invalid: ClassVar[Tuple[Example, ...]] = ()
+    # An opt-in rule runs only when its code is selected by name (`--select TL008`), never by a prefix.
+    opt_in: ClassVar[bool] = False
 
     def check(self, container: "ContainerAttribute", imports: ImportMap) -> Optional[Finding]:
         return None
@@ -64,7 +67,24 @@ class Rule:
 
 
 _A_CONTAINER = {Shape.LIST: "a plain list", Shape.DICT: "a plain dict", Shape.TUPLE: "a tuple"}
-_LOST = "their parameters are invisible to .parameters(), state_dict(), .to() and eval()"
+
+
+def what_is_lost(kinds: "FrozenSet[ValueKind]", family: Family) -> str:
+    """The message's claim, true for every element it speaks of."""
+    from torchlint.analysis.resolver import ValueKind
+
+    if family is Family.PARAMETERS:
+        return "they are missing from .parameters(), state_dict() and .to()"
+    if family is Family.STATELESS_MODULES:
+        return "they own nothing today, but .modules(), hooks and print(model) never see them"
+    if ValueKind.PARAMETERIZED_MODULE in kinds:
+        return "their parameters are invisible to .parameters(), state_dict(), .to() and eval()"
+    if ValueKind.MODULE in kinds:
+        return "they are not submodules, so .parameters(), state_dict(), .to() and eval() never reach them"
+    if ValueKind.BUFFERED_MODULE in kinds:
+        mode = " and eval() never reaches them" if ValueKind.MODE_MODULE in kinds else ""
+        return f"their buffers are missing from state_dict() and left behind by .to(){mode}"
+    return "eval() and train() never reach them, so they act in training mode forever"
 
 
 class ContainerRule(Rule):
@@ -74,6 +94,9 @@ class ContainerRule(Rule):
     family: ClassVar[Family]
     torch_container: ClassVar[str]
 
+    def container_for(self, shape: Shape) -> str:
+        return self.torch_container
+
     def check(self, container: "ContainerAttribute", imports: ImportMap) -> Optional[Finding]:
         from torchlint.fixes.naming import container_reference
         from torchlint.fixes.replacements import wrap_stores
@@ -82,20 +105,23 @@ class ContainerRule(Rule):
         if container.shape not in self.shapes or container.family is not self.family:
             return None
         attribute = f"self.{container.attribute}"
-        held = "nn.Modules" if self.family is Family.MODULES else "nn.Parameters"
-        lost = _LOST if self.family is Family.MODULES else "they are missing from .parameters(), state_dict() and .to()"
-        message = (
-            f"{attribute} keeps {held} in {_A_CONTAINER[container.shape]}: {lost}; use nn.{self.torch_container}"
-        )
-        safety = assess(container, self.torch_container)
+        torch_container = self.container_for(container.shape)
+        held = {Family.MODULES: "nn.Modules", Family.PARAMETERS: "nn.Parameters"}.get(self.family, "stateless nn.Modules")
+        lost = what_is_lost(container.contents.kinds, self.family)
+        message = f"{attribute} keeps {held} in {_A_CONTAINER[container.shape]}: {lost}; use nn.{torch_container}"
+        safety = assess(container, torch_container, self.always_unsafe(container))
         note = "; ".join(safety.reasons) or None
         if safety.applicability is None:
             return Finding(self.code, message, container.anchor.statement, None, note)
-        reference, needed = container_reference(imports, self.torch_container)
+        reference, needed = container_reference(imports, torch_container, container.anchor.method)
         fix = ProposedFix(
             applicability=safety.applicability,
-            title=f"Wrap {attribute} in nn.{self.torch_container}",
+            title=f"Wrap {attribute} in nn.{torch_container}",
             replacements=tuple(wrap_stores(container, reference)),
             imports=(needed,) if needed else (),
         )
         return Finding(self.code, message, container.anchor.statement, fix, note)
+
+    def always_unsafe(self, container: "ContainerAttribute") -> Optional[str]:
+        """A reason this rule's fix can never be safe (a tuple becomes mutable...); None when it can."""
+        return None

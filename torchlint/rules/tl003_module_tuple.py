@@ -1,3 +1,5 @@
+from typing import Optional
+
 from torchlint.analysis.shapes import Family, Shape
 from torchlint.rules.base import ContainerRule, Example
 
@@ -45,3 +47,6 @@ class ModulesInTuple(ContainerRule):
             "        self.pair = nn.ModuleList([nn.Linear(2, 2), nn.Linear(2, 2)])\n",
         ),
     )
+
+    def always_unsafe(self, container) -> Optional[str]:
+        return f"self.{container.attribute} becomes mutable and no longer compares, hashes or adds like a tuple"

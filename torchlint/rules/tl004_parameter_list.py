@@ -1,3 +1,5 @@
+from typing import Optional
+
 from torchlint.analysis.shapes import Family, Shape
 from torchlint.rules.base import ContainerRule, Example
 
@@ -47,3 +49,8 @@ class ParametersInPlainList(ContainerRule):
             "        super().__init__()\n        self.scales = nn.ParameterList([nn.Parameter(torch.ones(2)) for _ in range(3)])\n",
         ),
     )
+
+    def always_unsafe(self, container) -> Optional[str]:
+        if container.shape is Shape.TUPLE:
+            return f"self.{container.attribute} becomes mutable and no longer compares, hashes or adds like a tuple"
+        return None

@@ -1,3 +1,5 @@
+from typing import Optional
+
 from torchlint.analysis.shapes import Family, Shape
 from torchlint.rules.base import ContainerRule, Example
 
@@ -45,3 +47,6 @@ class ParametersInPlainDict(ContainerRule):
             "        super().__init__()\n        self.bias = nn.ParameterDict({'a': nn.Parameter(torch.zeros(2))})\n",
         ),
     )
+
+    def always_unsafe(self, container) -> Optional[str]:
+        return "nn.ParameterDict built from a dict orders its keys alphabetically"

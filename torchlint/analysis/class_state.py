@@ -1,0 +1,192 @@
+"""What an instance of a user-defined module class owns, read off CPython's `ast` of its class.
+
+A container of modules loses what its modules own: parameters, buffers, or behaviour that depends on
+`train()` / `eval()`. A class whose `__init__` (and the helper methods it calls) creates none of these
+loses nothing when it is left unregistered, exactly like `nn.ReLU`. The answer is conservative: any
+call that might create a module or a tensor torch registers, and any dynamic registration, makes the
+state unknown, which counts as stateful.
+
+A class's own answer may depend on other classes (its bases, the classes it instantiates); those are
+named in `depends_on` and resolved over the whole run by `resolve_states`.
+"""
+from __future__ import annotations
+
+import ast
+import builtins
+from typing import Dict, FrozenSet, Iterable, List, Mapping, Optional, Set, Tuple
+
+from torchlint.analysis.imports import ImportMap, OwnState
+from torchlint.torch_knowledge import (
+    BUFFERS,
+    MODE,
+    PARAMETER_CLASSES,
+    PARAMETERS,
+    State,
+    torch_module_state,
+    torch_nn_class_name,
+)
+
+_BUILTINS = frozenset(name for name in dir(builtins) if not name.startswith("_")) - {"eval", "exec", "setattr", "__import__"}
+_DYNAMIC_REGISTRATION = frozenset(("add_module", "register_module", "__setattr__", "set_submodule"))
+_STATE_OVERRIDES = frozenset(("__setattr__", "_apply", "__getstate__", "__setstate__", "_load_from_state_dict"))
+# Modules whose functions never build a torch module or tensor that torch registers.
+_PURE_MODULES = ("math", "numpy", "operator", "functools", "itertools", "warnings", "logging", "typing", "einops",
+                 "collections", "inspect", "re", "os")
+_TORCH_NAMESPACES_THAT_BUILD = ("torch.nn.", "torch.jit.", "torch.ao.", "torch.quantization.", "torch.fx.")
+
+
+def own_state(node: ast.ClassDef, imports: ImportMap) -> OwnState:
+    methods = {f.name: f for f in node.body if isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef))}
+    if _STATE_OVERRIDES & set(methods):
+        return OwnState(None)
+    owns: Set[str] = set()
+    depends: List[str] = []
+    for base in node.bases:
+        qualified = imports.qualify_dotted(_dotted(base.value if isinstance(base, ast.Subscript) else base))
+        if qualified is None:
+            return OwnState(None)
+        if qualified in ("torch.nn.Module", "torch.nn.modules.module.Module"):
+            continue
+        if qualified.startswith("torch.") or qualified in ("object", "abc.ABC", "typing.Generic"):
+            state = _torch_class_state(qualified, None)
+            if state is None:
+                return OwnState(None)
+            owns |= state
+            continue
+        depends.append(qualified)
+    for function in methods.values():  # train/eval behaviour may be read in any method
+        if any(_reads_training(n) for n in ast.walk(function)):
+            owns.add(MODE)
+    for function in _init_and_its_helpers(methods):
+        for call in (n for n in ast.walk(function) if isinstance(n, ast.Call)):
+            verdict = _call_state(call, imports, methods)
+            if verdict is None:
+                return OwnState(None)
+            made, dependency = verdict
+            owns |= made
+            if dependency is not None:
+                depends.append(dependency)
+    return OwnState(frozenset(owns), tuple(dict.fromkeys(depends)))
+
+
+def _init_and_its_helpers(methods: Mapping[str, ast.AST]) -> List[ast.AST]:
+    found: List[str] = []
+    pending = ["__init__"] if "__init__" in methods else []
+    while pending:
+        name = pending.pop()
+        if name in found:
+            continue
+        found.append(name)
+        for call in (n for n in ast.walk(methods[name]) if isinstance(n, ast.Call)):
+            func = call.func
+            if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id == "self":
+                if func.attr in methods:
+                    pending.append(func.attr)
+    return [methods[name] for name in found]
+
+
+def _reads_training(node: ast.AST) -> bool:
+    return isinstance(node, ast.Attribute) and node.attr == "training" and isinstance(node.value, ast.Name)
+
+
+def _call_state(call: ast.Call, imports: ImportMap, methods: Mapping[str, ast.AST]) -> Optional[Tuple[FrozenSet[str], Optional[str]]]:
+    """(what the call creates, a class it depends on), or None when it may create anything."""
+    nothing: FrozenSet[str] = frozenset()
+    func = call.func
+    if isinstance(func, ast.Attribute):
+        receiver = func.value
+        if isinstance(receiver, ast.Name) and receiver.id == "self":
+            if func.attr == "register_buffer":
+                return frozenset((BUFFERS,)), None
+            if func.attr == "register_parameter":
+                return frozenset((PARAMETERS,)), None
+            if func.attr in _DYNAMIC_REGISTRATION:
+                return None
+            return nothing, None  # a helper (walked itself) or a method of a torch base
+        if func.attr == "__init__":
+            return nothing, None  # `super().__init__()`, `nn.Module.__init__(self)`
+    dotted = _dotted(func)
+    if dotted is None:
+        return _method_of_a_value(func)
+    if isinstance(func, ast.Name) and func.id in _BUILTINS and not imports.binds(func.id):
+        if func.id in ("setattr", "eval", "exec"):
+            return None
+        return nothing, None
+    if isinstance(func, ast.Name) and func.id in ("setattr", "eval", "exec") and not imports.binds(func.id):
+        return None
+    qualified = imports.qualify_dotted(dotted)
+    if qualified is None:
+        return _method_of_a_value(func)
+    if qualified in PARAMETER_CLASSES:
+        return frozenset((PARAMETERS,)), None
+    if qualified.startswith("torch."):
+        state = _torch_class_state(qualified, call)
+        return None if state is None else (state, None)
+    if qualified.split(".", 1)[0] in _PURE_MODULES:
+        return nothing, None
+    return nothing, qualified  # a class or function of the project, or of another package
+
+
+def _method_of_a_value(func: ast.AST) -> Optional[Tuple[FrozenSet[str], Optional[str]]]:
+    """`x.view(...)`, `cfg.get(...)`, `"{}".format(...)`: a method of some value. Copies and builders may
+    make modules; other methods return what their receiver already was."""
+    if isinstance(func, ast.Attribute) and func.attr not in ("copy", "deepcopy", "build", "create", "make",
+                                                              "from_config", "from_pretrained", "instantiate", "clone"):
+        return frozenset(), None
+    return None
+
+
+def _torch_class_state(qualified: str, call: Optional[ast.Call]) -> State:
+    name = torch_nn_class_name(qualified)
+    if name is None:
+        if qualified.startswith(_TORCH_NAMESPACES_THAT_BUILD) and not qualified.startswith(
+            ("torch.nn.functional.", "torch.nn.init.")
+        ):
+            return None
+        return frozenset()  # torch.zeros, torch.arange, F.relu...: plain tensors, nothing torch registers
+    positional = sum(1 for a in call.args if not isinstance(a, ast.Starred)) if call else 0
+    keywords = frozenset(k.arg for k in call.keywords if k.arg) if call else frozenset()
+    unpacks = bool(call) and (any(isinstance(a, ast.Starred) for a in call.args) or any(k.arg is None for k in call.keywords))
+    return torch_module_state(name, positional, keywords, unpacks)
+
+
+def _dotted(node: ast.AST) -> Optional[str]:
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        base = _dotted(node.value)
+        return None if base is None else f"{base}.{node.attr}"
+    return None
+
+
+def resolve_states(own: Mapping[str, OwnState], known: Mapping[str, State] = {}) -> Dict[str, State]:
+    """Each class's full state: its own, plus that of every class it depends on. A dependency that is
+    neither in `own` nor in `known` is not a module class of the run: it creates nothing torch
+    registers only if it is not a module class at all, which `module_classes` tells the caller."""
+    resolved: Dict[str, State] = dict(known)
+    visiting: Set[str] = set()
+
+    def state_of(name: str) -> State:
+        if name in resolved:
+            return resolved[name]
+        record = own.get(name)
+        if record is None or name in visiting:
+            return None
+        visiting.add(name)
+        total: Optional[Set[str]] = set(record.owns) if record.owns is not None else None
+        for dependency in record.depends_on:
+            if total is None:
+                break
+            if dependency not in own and dependency not in known:
+                total = None  # a class outside the run: it may own anything
+                break
+            other = state_of(dependency)
+            total = None if other is None else total | other
+        visiting.discard(name)
+        resolved[name] = None if total is None else frozenset(total)
+        return resolved[name]
+
+    for name in own:
+        state_of(name)
+    return resolved
+
