@@ -12,15 +12,26 @@ from tests.torch_derivations import carries_state
 def stored_but_unregistered(model: nn.Module, depth: int = 3) -> List[Tuple[str, object]]:
     """Modules and parameters reachable through plain containers on any submodule, not registered."""
     registered_params = {id(p) for p in model.parameters()}
+    registered_buffers = {id(b) for b in model.buffers()}
     registered_modules = {id(m) for m in model.modules()}
     lost: List[Tuple[str, object]] = []
+
+    def module_lost(module: nn.Module) -> bool:
+        """Its parameters or buffers are missing, or train()/eval() would not reach it."""
+        if id(module) in registered_modules or not carries_state(module):
+            return False
+        return (
+            any(id(p) not in registered_params for p in module.parameters())
+            or any(id(b) not in registered_buffers for b in module.buffers())
+            or any(_reads_training(type(m)) for m in module.modules())
+        )
 
     def visit(path: str, value: object, level: int) -> None:
         if isinstance(value, nn.Parameter):
             if id(value) not in registered_params:
                 lost.append((path, value))
         elif isinstance(value, nn.Module):
-            if id(value) not in registered_modules and carries_state(value):
+            if module_lost(value):
                 lost.append((path, value))
         elif level < depth and isinstance(value, (list, tuple)):
             for index, item in enumerate(value):
@@ -34,6 +45,20 @@ def stored_but_unregistered(model: nn.Module, depth: int = 3) -> List[Tuple[str,
             if not name.startswith("_"):
                 visit(f"{prefix}.{name}" if prefix else name, value, 0)
     return lost
+
+
+def _reads_training(cls: type) -> bool:
+    import inspect
+
+    for klass in cls.__mro__:
+        if klass is nn.Module or klass is object:
+            return False
+        try:
+            if "self.training" in inspect.getsource(klass):
+                return True
+        except (OSError, TypeError):
+            return True
+    return False
 
 
 def parameter_count(model: nn.Module) -> int:
