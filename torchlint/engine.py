@@ -127,7 +127,7 @@ def _check_with_libcst(source: SourceFile, settings: Settings, fix: bool, knowle
     records = found.records if found.records is not None else module_records(module)
     imports = ImportMap.build(records, source.module_name, source.package)
     containers = analyse_module(module, imports, knowledge, records.classes)
-    findings = [f for f in _findings(containers, imports, settings) if settings.selects_in(f.code, source.filename)]
+    findings = [f for f in _findings(containers, settings) if settings.selects_in(f.code, source.filename)]
     if not findings:
         return FileResult(())
     replaced = [
@@ -158,14 +158,14 @@ def _check_with_libcst(source: SourceFile, settings: Settings, fix: bool, knowle
     return FileResult(diagnostics, _apply(module, allowed, positions))
 
 
-def _findings(containers, imports: ImportMap, settings: Settings) -> list:
+def _findings(containers, settings: Settings) -> list:
     from torchlint.rules import all_rules
 
     rules = [rule() for rule in all_rules() if settings.selects(rule.code)]
     findings = []
     for container in containers:
         for rule in rules:
-            finding = rule.check(container, imports)
+            finding = rule.check(container)
             if finding is not None:
                 findings.append(finding)
                 break

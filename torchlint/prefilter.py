@@ -79,7 +79,10 @@ def prescan(
         records,
         classes=tuple(replace(r, state=own_state(n, import_map)) for r, n in zip(records.classes, class_nodes)),
     )
-    candidates = any(node.bases and _class_has_candidate(node, import_map, settings) for node in _classes(tree.body))
+    candidates = any(
+        node.bases and _class_has_candidate(node, import_map.extended(local_imports), settings)
+        for node, local_imports in _classes(tree.body)
+    )
     return Prescan(candidates, records)
 
 
@@ -103,11 +106,8 @@ def _module_records(body: List[ast.stmt]) -> Tuple[ModuleRecords, List[ast.Class
     pending = list(reversed(body))
     while pending:
         statement = pending.pop()
-        if isinstance(statement, ast.Import):
-            imports.append(ImportStatement(tuple((a.name, a.asname) for a in statement.names)))
-        elif isinstance(statement, ast.ImportFrom):
-            names = tuple((a.name, a.asname) for a in statement.names)
-            imports.append(ImportStatement(names, statement.module, statement.level or 0))
+        if isinstance(statement, (ast.Import, ast.ImportFrom)):
+            imports.append(_import_record(statement))
         elif isinstance(statement, ast.ClassDef):
             classes.append(ClassRecord(statement.name, tuple(_dotted(base) for base in statement.bases)))
             class_nodes.append(statement)
@@ -135,12 +135,14 @@ def _dotted(node: ast.AST) -> Optional[str]:
     return None
 
 
-def _statements(body: List[ast.stmt]) -> Iterator[ast.stmt]:
+def _statements(body: List[ast.stmt], enter_functions: bool = True) -> Iterator[ast.stmt]:
     """Every statement, nested blocks included; expressions are not entered (that is the saving)."""
     pending = list(reversed(body))
     while pending:
         statement = pending.pop()
         yield statement
+        if not enter_functions and isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            continue
         for field in ("body", "orelse", "finalbody"):
             block = getattr(statement, field, None)
             if isinstance(block, list):
@@ -151,8 +153,27 @@ def _statements(body: List[ast.stmt]) -> Iterator[ast.stmt]:
             pending.extend(reversed(case.body))
 
 
-def _classes(body: List[ast.stmt]) -> Iterator[ast.ClassDef]:
-    return (statement for statement in _statements(body) if isinstance(statement, ast.ClassDef))
+def _classes(body: List[ast.stmt]) -> Iterator[Tuple[ast.ClassDef, Tuple[ImportStatement, ...]]]:
+    """Every class statement, with the import statements of the functions it is defined in."""
+    pending: List[Tuple[List[ast.stmt], Tuple[ImportStatement, ...]]] = [(body, ())]
+    while pending:
+        block, imports = pending.pop()
+        for statement in _statements(block, enter_functions=False):
+            if isinstance(statement, ast.ClassDef):
+                yield statement, imports
+            if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                local = tuple(_import_record(s) for s in _statements(statement.body, enter_functions=False)
+                              if isinstance(s, (ast.Import, ast.ImportFrom)))
+                pending.append((statement.body, imports + local))
+            elif isinstance(statement, ast.ClassDef):
+                pending.append((statement.body, imports))
+
+
+def _import_record(statement: ast.AST) -> ImportStatement:
+    if isinstance(statement, ast.Import):
+        return ImportStatement(tuple((a.name, a.asname) for a in statement.names))
+    assert isinstance(statement, ast.ImportFrom)
+    return ImportStatement(tuple((a.name, a.asname) for a in statement.names), statement.module, statement.level or 0)
 
 
 class _Evidence:

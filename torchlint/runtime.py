@@ -41,6 +41,7 @@ class Unregistered:
 def find_unregistered(model: nn.Module, depth: int = 3) -> List[Unregistered]:
     """Everything trainable or stateful stored on the model's modules but unknown to the model."""
     registered_parameters = {id(p) for p in model.parameters()}
+    registered_buffers = {id(b) for b in model.buffers()}
     registered_modules = {id(m) for m in model.modules()}
     found: List[Unregistered] = []
     seen: Set[int] = set()
@@ -55,7 +56,7 @@ def find_unregistered(model: nn.Module, depth: int = 3) -> List[Unregistered]:
                 code = _CONTAINER_CODES.get((container, "parameter")) if container else None
                 found.append(Unregistered(path, kind, value.numel(), code))
         elif isinstance(value, nn.Module):
-            if id(value) not in registered_modules and _carries_state(value):
+            if id(value) not in registered_modules and _loses_state(value, registered_parameters, registered_buffers):
                 seen.add(id(value))
                 lost = sum(p.numel() for p in value.parameters() if id(p) not in registered_parameters)
                 code = _CONTAINER_CODES.get((container, "module")) if container else None
@@ -82,11 +83,12 @@ def assert_registered(model: nn.Module) -> None:
         raise AssertionError(f"{type(model).__name__} holds {len(lost)} unregistered object(s):\n{listing}")
 
 
-def _carries_state(module: nn.Module) -> bool:
-    """Parameters or buffers, or behaviour that follows train()/eval() (dropout, batch norm)."""
+def _loses_state(module: nn.Module, registered_parameters: Set[int], registered_buffers: Set[int]) -> bool:
+    """Parameters or buffers the model does not know, or behaviour that follows train()/eval() (dropout,
+    batch norm). A module whose tensors are all registered one by one loses only its mode."""
     return (
-        any(True for _ in module.parameters())
-        or any(True for _ in module.buffers())
+        any(id(p) not in registered_parameters for p in module.parameters())
+        or any(id(b) not in registered_buffers for b in module.buffers())
         or any(_reads_training_mode(type(m)) for m in module.modules())
     )
 

@@ -328,7 +328,9 @@ class _MethodWalker:
 
     def visit_BinaryOperation(self, node: cst.BinaryOperation) -> None:
         operator = type(node.operator).__name__
-        for side, detail in ((node.left, operator), (node.right, "radd" if operator == "Add" else f"r{operator}")):
+        # `[m] + self.x` fails on nn.ModuleList; what `other + self.x` does depends on `other`
+        right = "radd" if operator == "Add" and isinstance(node.left, (cst.List, cst.ListComp)) else f"r{operator}"
+        for side, detail in ((node.left, operator), (node.right, right)):
             attribute = self.self_attribute(side)
             if attribute is not None:
                 self._add_use(attribute, "operator", detail, node)

@@ -14,6 +14,7 @@ import libcst as cst
 
 from torchlint.analysis.class_facts import CallFact, ClassFacts, Fill, MethodFacts, Store, Use
 from torchlint.analysis.cst_names import dotted_name
+from torchlint.analysis.imports import ImportMap
 from torchlint.analysis.resolver import MODULE_KINDS, STATEFUL_MODULE_KINDS, Resolver, ValueKind
 from torchlint.analysis.shapes import Family, Shape
 from torchlint.torch_knowledge import MODULE_RETURNING_METHODS
@@ -71,6 +72,7 @@ class ContainerAttribute:
     other_stores: Tuple[Store, ...]
     fills: Tuple[Fill, ...]
     uses: Tuple[Use, ...]
+    imports: ImportMap  # the names visible where the class is defined
 
     @property
     def class_name(self) -> str:
@@ -609,6 +611,7 @@ def _container_attribute(
         other_stores=tuple(other_stores),
         fills=fills,
         uses=tuple(facts.uses.get(attribute, [])),
+        imports=evaluator.resolver.imports,
     )
 
 

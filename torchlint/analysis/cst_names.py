@@ -24,15 +24,8 @@ def module_records(module: cst.Module) -> ModuleRecords:
     functions: List[str] = []
     assigned: List[str] = []
     for statement in _module_level_statements(module.body):
-        if isinstance(statement, cst.Import):
-            imports.append(ImportStatement(tuple((dotted_name(a.name) or "", _alias(a)) for a in statement.names)))
-        elif isinstance(statement, cst.ImportFrom):
-            if isinstance(statement.names, cst.ImportStar):
-                names: Tuple[Tuple[str, Optional[str]], ...] = (("*", None),)
-            else:
-                names = tuple((dotted_name(a.name) or "", _alias(a)) for a in statement.names)
-            module_name = dotted_name(statement.module) if statement.module is not None else None
-            imports.append(ImportStatement(names, module_name, len(statement.relative)))
+        if isinstance(statement, (cst.Import, cst.ImportFrom)):
+            imports.append(import_statement(statement))
         elif isinstance(statement, cst.ClassDef):
             bases = tuple(dotted_name(_unsubscripted(arg.value)) for arg in statement.bases if arg.keyword is None)
             classes.append(ClassRecord(statement.name.value, bases))
@@ -42,6 +35,17 @@ def module_records(module: cst.Module) -> ModuleRecords:
             targets = [t.target for t in statement.targets] if isinstance(statement, cst.Assign) else [statement.target]
             assigned.extend(t.value for t in targets if isinstance(t, cst.Name))
     return ModuleRecords(tuple(imports), tuple(classes), tuple(functions), tuple(assigned))
+
+
+def import_statement(statement: Union[cst.Import, cst.ImportFrom]) -> ImportStatement:
+    if isinstance(statement, cst.Import):
+        return ImportStatement(tuple((dotted_name(a.name) or "", _alias(a)) for a in statement.names))
+    if isinstance(statement.names, cst.ImportStar):
+        names: Tuple[Tuple[str, Optional[str]], ...] = (("*", None),)
+    else:
+        names = tuple((dotted_name(a.name) or "", _alias(a)) for a in statement.names)
+    module_name = dotted_name(statement.module) if statement.module is not None else None
+    return ImportStatement(names, module_name, len(statement.relative))
 
 
 def _unsubscripted(node: cst.BaseExpression) -> cst.BaseExpression:

@@ -62,6 +62,7 @@ class ImportMap:
     module_name: str
     star_imports_torch_nn: bool = False
     rebound: FrozenSet[str] = frozenset()  # names also bound by a module-level assignment
+    package: str = ""
 
     @classmethod
     def build(cls, records: ModuleRecords, module_name: str, package: str) -> "ImportMap":
@@ -84,7 +85,15 @@ class ImportMap:
         for name in (*records.functions, *(record.name for record in records.classes)):
             names[name] = f"{module_name}.{name}"
         return cls(names=names, module_name=module_name, star_imports_torch_nn=star,
-                   rebound=frozenset(records.assigned))
+                   rebound=frozenset(records.assigned), package=package)
+
+    def extended(self, statements: Tuple[ImportStatement, ...]) -> "ImportMap":
+        """The names seen inside a function that imports more (`def make(): from torch import nn`)."""
+        if not statements:
+            return self
+        local = ImportMap.build(ModuleRecords(imports=statements), self.module_name, self.package)
+        return ImportMap({**self.names, **local.names}, self.module_name,
+                         self.star_imports_torch_nn or local.star_imports_torch_nn, self.rebound, self.package)
 
     def qualify_dotted(self, dotted: Optional[str]) -> Optional[str]:
         """`nn.Linear` -> `torch.nn.Linear` when `nn` is imported from torch; None when unknown."""

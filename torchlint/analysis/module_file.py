@@ -1,14 +1,16 @@
 """Analyse one parsed file: its nn.Module classes and their container attributes."""
 from __future__ import annotations
 
-from typing import FrozenSet, Iterable, List, Set
+from dataclasses import replace
+from typing import Dict, FrozenSet, Iterable, List, Set, Tuple, Union
 
 import libcst as cst
 
 from torchlint.analysis.class_facts import collect_class_facts, collect_function_facts
 from torchlint.analysis.class_state import resolve_states
 from torchlint.analysis.containers import ContainerAttribute, find_container_attributes, returned_kinds
-from torchlint.analysis.imports import ClassRecord, ImportMap
+from torchlint.analysis.cst_names import import_statement
+from torchlint.analysis.imports import ClassRecord, ImportMap, ImportStatement
 from torchlint.analysis.resolver import MODULE_KINDS, Resolver, ValueKind
 from torchlint.analysis.walk import children
 from torchlint.settings import ProjectKnowledge
@@ -22,16 +24,19 @@ def analyse_module(
     resolver = Resolver(imports=imports, project=project)
     own = {f"{imports.module_name}.{record.name}": record.state for record in class_records}
     resolver.class_states.update(resolve_states(own, project.class_states))
-    class_nodes = _all_classes(module)
-    module_classes = _module_classes(class_nodes, resolver, imports.module_name)
+    classes = _all_classes(module)
+    resolvers = {node: replace(resolver, imports=imports.extended(local)) if local else resolver
+                 for node, local in classes}
+    class_nodes = [node for node, _ in classes]
+    module_classes = _module_classes(class_nodes, resolvers, imports.module_name)
     shadowed = frozenset(name for name in _SHADOWABLE if imports.binds(name))
     _find_factories(module, resolver, shadowed)
     containers: List[ContainerAttribute] = []
     for node in class_nodes:
         if node in module_classes:
             facts = collect_class_facts(node, set(shadowed))
-            facts.subclasses_torch_container = any(_is_torch_container(resolver, base) for base in _bases(node))
-            containers.extend(find_container_attributes(facts, resolver, shadowed))
+            facts.subclasses_torch_container = any(_is_torch_container(resolvers[node], base) for base in _bases(node))
+            containers.extend(find_container_attributes(facts, resolvers[node], shadowed))
     return containers
 
 
@@ -59,16 +64,18 @@ def _find_factories(module: cst.Module, resolver: Resolver, shadowed: FrozenSet[
 _FACTORY_KINDS = MODULE_KINDS | {ValueKind.PARAMETER}
 
 
-def _module_classes(class_nodes: List[cst.ClassDef], resolver: Resolver, module_name: str) -> Set[cst.ClassDef]:
+def _module_classes(
+    class_nodes: List[cst.ClassDef], resolvers: Dict[cst.ClassDef, Resolver], module_name: str
+) -> Set[cst.ClassDef]:
     """Classes whose bases reach a torch module class, through other classes of this file too."""
     found: Set[cst.ClassDef] = set()
     changed = True
     while changed:
         changed = False
         for node in class_nodes:
-            if node not in found and any(resolver.is_module_base(base) for base in _bases(node)):
+            if node not in found and any(resolvers[node].is_module_base(base) for base in _bases(node)):
                 found.add(node)
-                resolver.local_module_classes.add(f"{module_name}.{node.name.value}")
+                resolvers[node].local_module_classes.add(f"{module_name}.{node.name.value}")
                 changed = True
     return found
 
@@ -81,17 +88,34 @@ def _bases(node: cst.ClassDef) -> List[cst.BaseExpression]:
     return [arg.value for arg in node.bases if arg.keyword is None]
 
 
-def _all_classes(module: cst.Module) -> List[cst.ClassDef]:
-    """Every class statement, nested ones included; expressions are never entered."""
-    classes: List[cst.ClassDef] = []
-    pending: List[cst.CSTNode] = list(reversed(module.body))
+def _all_classes(module: cst.Module) -> List[Tuple[cst.ClassDef, Tuple[ImportStatement, ...]]]:
+    """Every class statement, nested ones included, with the imports of the functions it is defined
+    in; expressions are never entered."""
+    classes: List[Tuple[cst.ClassDef, Tuple[ImportStatement, ...]]] = []
+    pending: List[Tuple[cst.CSTNode, Tuple[ImportStatement, ...]]] = [(node, ()) for node in reversed(module.body)]
+    while pending:
+        node, imports = pending.pop()
+        if isinstance(node, cst.ClassDef):
+            classes.append((node, imports))
+        if isinstance(node, cst.FunctionDef):
+            imports = imports + tuple(import_statement(s) for s in _simple_statements(node.body))
+        if isinstance(node, _BLOCK_NODES):
+            pending.extend((c, imports) for c in reversed([c for c in children(node) if isinstance(c, _BLOCK_NODES)]))
+    return classes
+
+
+def _simple_statements(block: cst.BaseSuite) -> List[Union[cst.Import, cst.ImportFrom]]:
+    """The import statements directly in a function's body (and its if/try/with blocks)."""
+    found: List[Union[cst.Import, cst.ImportFrom]] = []
+    pending: List[cst.CSTNode] = [block]
     while pending:
         node = pending.pop()
-        if isinstance(node, cst.ClassDef):
-            classes.append(node)
-        if isinstance(node, _BLOCK_NODES):
-            pending.extend(reversed([c for c in children(node) if isinstance(c, _BLOCK_NODES)]))
-    return classes
+        if isinstance(node, (cst.Import, cst.ImportFrom)):
+            found.append(node)
+        elif isinstance(node, (cst.IndentedBlock, cst.SimpleStatementLine, cst.SimpleStatementSuite, cst.If, cst.Try,
+                               cst.With, cst.Else, cst.Finally, cst.ExceptHandler)):
+            pending.extend(children(node))
+    return found
 
 
 _BLOCK_NODES = (cst.BaseCompoundStatement, cst.IndentedBlock, cst.Else, cst.Finally, cst.ExceptHandler,

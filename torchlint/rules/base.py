@@ -8,7 +8,6 @@ import textwrap
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar, FrozenSet, Optional, Tuple
 
-from torchlint.analysis.imports import ImportMap
 from torchlint.analysis.shapes import Family, Shape
 from torchlint.diagnostics import Applicability
 
@@ -54,7 +53,7 @@ class Rule:
     # An opt-in rule runs only when its code is selected by name (`--select TL008`), never by a prefix.
     opt_in: ClassVar[bool] = False
 
-    def check(self, container: "ContainerAttribute", imports: ImportMap) -> Optional[Finding]:
+    def check(self, container: "ContainerAttribute") -> Optional[Finding]:
         return None
 
     @classmethod
@@ -97,7 +96,7 @@ class ContainerRule(Rule):
     def container_for(self, shape: Shape) -> str:
         return self.torch_container
 
-    def check(self, container: "ContainerAttribute", imports: ImportMap) -> Optional[Finding]:
+    def check(self, container: "ContainerAttribute") -> Optional[Finding]:
         from torchlint.fixes.naming import container_reference
         from torchlint.fixes.replacements import wrap_stores
         from torchlint.fixes.safety import assess
@@ -113,7 +112,7 @@ class ContainerRule(Rule):
         note = "; ".join(safety.reasons) or None
         if safety.applicability is None:
             return Finding(self.code, message, container.anchor.statement, None, note)
-        reference, needed = container_reference(imports, torch_container, container.anchor.method)
+        reference, needed = container_reference(container.imports, torch_container, container.anchor.method)
         fix = ProposedFix(
             applicability=safety.applicability,
             title=f"Wrap {attribute} in nn.{torch_container}",
