@@ -45,6 +45,19 @@ CASES = {
     "unknown-element-none": ("self.x = [nn.Linear(1, 1), make()]", "", None, "provably"),
     "children-iteration-none": ("self.x = [nn.Linear(1, 1)]", "    def forward(self, v):\n        for c in self.children():\n            v = c(v)\n        return v\n", None, "iterates its own children"),
     "local-filled-after-store-none": ("layers = []\nself.x = layers\nlayers.append(nn.Linear(1, 1))", "", None, "filled after the store"),
+    # Issue examples: each decided by tests/torch_derivations.py running the operation in torch.
+    "dict-reversed-none": ("self.x = {'a': nn.Linear(1, 1)}\nself.order = list(reversed(self.x))", "", None, "reversed(self.x) fails"),
+    "slice-assign-none": ("self.x = [nn.Linear(1, 1)]\nself.x[-1:] = [nn.Linear(4, 2)]", "", None, "self.x[a:b] = ... fails"),
+    "insert-negative-none": ("self.x = [nn.Linear(1, 1)]\nself.x.insert(-1, nn.Linear(1, 1))", "", None, "insert(...) fails"),
+    "insert-beyond-none": ("self.x = [nn.Linear(1, 1)]\nself.x.insert(5, nn.Linear(1, 1))", "", None, "insert(...) fails"),
+    "insert-front-safe": ("self.x = [nn.Linear(1, 1)]\nself.x.insert(0, nn.Linear(1, 1))", "", Applicability.SAFE, ""),
+    "pop-without-index-none": ("self.x = [nn.Linear(1, 1)]", "    def f(self):\n        return self.x.pop()\n", None, "pop(...) fails"),
+    "pop-negative-safe": ("self.x = [nn.Linear(1, 1)]", "    def f(self):\n        return self.x.pop(-1)\n", Applicability.SAFE, ""),
+    "printed-unsafe": ("self.x = [nn.Linear(1, 1)]\nprint(self.x)", "", Applicability.UNSAFE, "print(self.x) behaves differently"),
+    "reversed-list-safe": ("self.x = [nn.Linear(1, 1)]", "    def f(self, v):\n        for m in reversed(self.x):\n            v = m(v)\n        return v\n", Applicability.SAFE, ""),
+    "slice-read-safe": ("self.x = [nn.Linear(1, 1)]", "    def f(self, v):\n        for m in self.x[:-1]:\n            v = m(v)\n        return v\n", Applicability.SAFE, ""),
+    "unknown-operator-unsafe": ("self.x = [nn.Linear(1, 1)]", "    def f(self, v):\n        return self.x @ v\n", Applicability.UNSAFE, "does not know"),
+    "item-reassigned-safe": ("self.x = [nn.Linear(1, 1)]\nself.x[0] = self.x[0].to(torch.float64)", "", Applicability.SAFE, ""),
 }
 
 
@@ -85,7 +98,40 @@ BEFORE_AFTER = [
     ("self.x = ([nn.Linear(1, 1)])", "self.x = (nn.ModuleList([nn.Linear(1, 1)]))"),
     ("self.x = (\n    nn.Linear(1, 1),\n    nn.Linear(1, 1),\n)", "self.x = nn.ModuleList([\n    nn.Linear(1, 1),\n    nn.Linear(1, 1),\n])"),
     ("self.x = nn.Linear(1, 1), nn.Linear(1, 1)", "self.x = nn.ModuleList([nn.Linear(1, 1), nn.Linear(1, 1)])"),
+    ("self.x, self.y = [nn.Linear(1, 1)], [nn.Linear(1, 1)]",
+     "self.x, self.y = nn.ModuleList([nn.Linear(1, 1)]), nn.ModuleList([nn.Linear(1, 1)])"),
+    ("self.x = self.y = [nn.Linear(1, 1)]", None),  # one list under two names: reported, never rewritten
+    ("self.x = (layers := [nn.Linear(1, 1)])", "self.x = (nn.ModuleList(layers := [nn.Linear(1, 1)]))"),
 ]
+
+
+def test_chained_assignment_is_reported_without_breaking_other_fixes():
+    source = _class("self.a = self.b = [nn.Linear(1, 1)]\nself.c = [nn.Linear(1, 1)]")
+    diagnostics = lint_source(source)
+    assert [(d.location.row, d.fix is None) for d in diagnostics] == [(7, True), (7, True), (8, False)]
+    assert all("chained assignment" in d.fix_note for d in diagnostics[:2])
+    fixed = fix_source(source)
+    assert "self.c = nn.ModuleList([nn.Linear(1, 1)])" in fixed
+    assert "self.a = self.b = [nn.Linear(1, 1)]" in fixed
+
+
+SHADOWED_NN = [
+    # (source, the spelling the fix must use)
+    ("import torch\nimport torch.nn as nn\n\nclass A(nn.Module):\n    def __init__(self, nn=None):\n"
+     "        super().__init__()\n        self.x = [torch.nn.Linear(1, 1)]\n", "torch.nn.ModuleList("),
+    ("import torch\nfrom torch import nn\n\nclass A(nn.Module):\n    def __init__(self):\n        super().__init__()\n"
+     "        nn = 3\n        self.x = [torch.nn.Linear(1, 1)]\n", "torch.nn.ModuleList("),
+    ("import torch\nfrom torch import nn\nnn = None\n\nclass A(torch.nn.Module):\n    def __init__(self):\n"
+     "        super().__init__()\n        self.x = [torch.nn.Linear(1, 1)]\n", "torch.nn.ModuleList("),
+]
+
+
+@pytest.mark.parametrize("source,spelling", SHADOWED_NN)
+def test_fix_spells_torch_nn_with_a_name_that_is_not_shadowed(source, spelling):
+    fixed = fix_source(source)
+    assert spelling in fixed
+    assert "= nn.ModuleList" not in fixed
+    compile(fixed, "<fixed>", "exec")
 
 
 @pytest.mark.parametrize("before,after", BEFORE_AFTER)

@@ -79,3 +79,64 @@ def test_weighted_losses_own_nothing_without_a_weight():
         cls = getattr(nn, name)
         assert list(inspect.signature(cls.__init__).parameters)[1 + position] == "weight"
         assert [b for b in cls().buffers()] == []
+
+
+def test_container_operation_table_matches_torch():
+    """Each operation a class may apply to the attribute, run on the plain and on the torch container."""
+    from tests.torch_derivations import DICT_OPERATIONS, LIST_OPERATIONS, container_operation_verdicts
+
+    assert knowledge.LIST_OPERATIONS == frozenset(LIST_OPERATIONS)
+    assert knowledge.DICT_OPERATIONS == frozenset(DICT_OPERATIONS)
+    for target in ("ModuleList", "ParameterList", "ModuleDict", "ParameterDict"):
+        derived = {op: verdict for op, verdict in container_operation_verdicts(target).items() if verdict != "same"}
+        assert knowledge.CONTAINER_DIFFERENCES[target] == derived, target
+
+
+def test_issue_examples_behave_as_the_table_says():
+    import pytest
+    import torch
+
+    with pytest.raises(KeyError):
+        list(reversed(nn.ModuleDict({"a": nn.Linear(1, 1)})))
+    layers = nn.ModuleList([nn.Linear(1, 1)])
+    with pytest.raises(TypeError):
+        layers[-1:] = [nn.Linear(1, 1)]
+    with pytest.raises(Exception):
+        nn.ModuleList([nn.Linear(1, 1)]).insert(-1, nn.Linear(1, 1))
+    grown = nn.ModuleList([nn.Linear(1, 1)])
+    grown.insert(5, nn.Linear(1, 1))
+    with pytest.raises(Exception):
+        grown[1]
+    assert torch.nn.ModuleList([None])[0] is None, "ModuleList keeps None placeholders"
+
+
+def test_module_state_tables_match_torch():
+    from tests.torch_derivations import _instance, behaves_by_mode
+
+    for name in knowledge.PARAMETER_MODULE_CLASSES:
+        instance = _instance(getattr(nn, name)) or _BUILD_BY_HAND[name]()
+        assert any(True for _ in instance.parameters()), name
+    for name in knowledge.MODE_ONLY_MODULE_CLASSES:
+        instance = _instance(getattr(nn, name))
+        assert not any(True for _ in instance.parameters()) and not any(True for _ in instance.buffers()), name
+        assert behaves_by_mode(getattr(nn, name)), name
+    derived_parameterized = set()
+    for name in torch_nn_module_classes() - knowledge.STATELESS_MODULE_CLASSES:
+        instance = _instance(getattr(nn, name))
+        if instance is not None and any(True for _ in instance.parameters()):
+            derived_parameterized.add(name)
+    assert derived_parameterized <= knowledge.PARAMETER_MODULE_CLASSES
+    for name, switches in knowledge.STATE_SWITCHES.items():
+        import inspect
+
+        parameters = list(inspect.signature(getattr(nn, name).__init__).parameters)[1:]
+        for switch, position in switches.items():
+            assert parameters[position] == switch, (name, switch)
+
+
+_BUILD_BY_HAND = {
+    "AdaptiveLogSoftmaxWithLoss": lambda: nn.AdaptiveLogSoftmaxWithLoss(4, 10, [5]),
+    "GRU": lambda: nn.GRU(2, 2), "LSTM": lambda: nn.LSTM(2, 2), "RNN": lambda: nn.RNN(2, 2),
+    "TransformerEncoder": lambda: nn.TransformerEncoder(nn.TransformerEncoderLayer(4, 2), 1),
+    "TransformerDecoder": lambda: nn.TransformerDecoder(nn.TransformerDecoderLayer(4, 2), 1),
+}

@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from typing import Dict, FrozenSet, List, Mapping, Optional, Sequence, Tuple, Union
 
 from torchlint.analysis.imports import ClassSummary, ImportMap, summarise_classes
-from torchlint.diagnostics import Applicability, Diagnostic, Edit, Fix, Location
+from torchlint.diagnostics import Applicability, Diagnostic, Location
+from torchlint.fixes.edits import FileEditor, FixError, Positions, extent
 from torchlint.noqa import is_suppressed
 from torchlint.prefilter import Prescan, class_base_words, mentions_torch, prescan
 from torchlint.settings import Settings
@@ -18,10 +19,6 @@ from torchlint.torch_knowledge import State
 
 SYNTAX_ERROR_CODE = "TL900"
 _NEWLINE = re.compile(r"\r\n|\r|\n")
-
-
-class FixError(Exception):
-    """A rewrite produced code that does not parse: the file must be left untouched."""
 
 
 @dataclass(frozen=True)
@@ -132,10 +129,11 @@ def _check_with_libcst(source: SourceFile, settings: Settings, fix: bool, knowle
         return FileResult(())
     replaced = [
         node for f in findings if f.fix is not None for old, _, statement in f.fix.replacements
-        for node in (*_extent(old), statement)
+        for node in (*extent(old), statement)
     ]
     positions = _positions(module, [f.node for f in findings] + replaced)
     lines = _NEWLINE.split(module.code)
+    editor = FileEditor(module, source.data.decode(module.encoding), positions)
     kept = [
         f for f in findings
         if not (settings.honour_noqa and is_suppressed(f.code, positions[id(f.node)][0].row, lines))
@@ -147,7 +145,7 @@ def _check_with_libcst(source: SourceFile, settings: Settings, fix: bool, knowle
             filename=source.filename,
             location=positions[id(f.node)][0],
             end_location=positions[id(f.node)][1],
-            fix=_describe_fix(module, f.fix, positions) if f.fix is not None else None,
+            fix=editor.describe(f.fix) if f.fix is not None else None,
             fix_note=f.fix_note,
         )
         for f in kept
@@ -155,7 +153,7 @@ def _check_with_libcst(source: SourceFile, settings: Settings, fix: bool, knowle
     allowed = [f.fix for f in kept if fix and f.fix is not None and _allowed(f.fix, settings)]
     if not allowed:
         return FileResult(diagnostics)
-    return FileResult(diagnostics, _apply(module, allowed, positions))
+    return FileResult(diagnostics, editor.apply(allowed))
 
 
 def _findings(containers, settings: Settings) -> list:
@@ -209,10 +207,7 @@ def _tl900(filename: str, row: int, column: int, message: str) -> Diagnostic:
     return Diagnostic(SYNTAX_ERROR_CODE, message, filename, location, location)
 
 
-Positions = Dict[int, Tuple[Location, Location]]
-
-
-def _positions(module, nodes: Sequence) -> Positions:
+def _positions(module, nodes: Sequence) -> "Positions":
     """Positions for the reported and replaced nodes only: one metadata pass, paid by files with findings."""
     from libcst.metadata import MetadataWrapper, PositionProvider
 
@@ -224,102 +219,3 @@ def _positions(module, nodes: Sequence) -> Positions:
         )
         for node in nodes
     }
-
-
-def _extent(node) -> Tuple[object, object]:
-    """The first and last nodes of an expression's text: its outer parentheses, when it has any."""
-    lpar, rpar = getattr(node, "lpar", None), getattr(node, "rpar", None)
-    return (lpar[0], rpar[-1]) if lpar and rpar else (node, node)
-
-
-def _replacement_edits(module, fixes: Sequence, positions: Positions) -> List[Edit]:
-    lines = _NEWLINE.split(module.code)
-    edits = []
-    for fix in fixes:
-        for old, new, statement in fix.replacements:
-            first, last = _extent(old)
-            line = lines[positions[id(statement)][0].row - 1]
-            indent = line[: len(line) - len(line.lstrip(" \t"))]
-            edits.append(Edit(_render(module, new, indent), positions[id(first)][0], positions[id(last)][1]))
-    return edits
-
-
-def _render(module, node, indent: str) -> str:
-    """The code of a new node where it will stand: continuation lines take the block's indentation."""
-    from libcst._nodes.internal import CodegenState
-
-    state = CodegenState(default_indent=module.default_indent, default_newline=module.default_newline)
-    state.indent_tokens.append(indent)
-    node._codegen(state)
-    return "".join(state.tokens)
-
-
-def _apply_edits(code: str, edits: Sequence[Edit]) -> str:
-    starts = [0]
-    for match in _NEWLINE.finditer(code):
-        starts.append(match.end())
-
-    def offset(location: Location) -> int:
-        if location.row > len(starts):
-            return len(code)
-        return starts[location.row - 1] + location.column - 1
-
-    for edit in sorted(edits, key=lambda e: e.location, reverse=True):
-        code = code[: offset(edit.location)] + edit.content + code[offset(edit.end_location):]
-    return code
-
-
-def _with_imports(code: str, fixes: Sequence) -> str:
-    needed = sorted({n for fix in fixes for n in fix.imports}, key=lambda n: (n.module, n.name or ""))
-    if not needed:
-        return code
-    import libcst as cst
-    from libcst.codemod import CodemodContext
-    from libcst.codemod.visitors import AddImportsVisitor
-
-    context = CodemodContext()
-    for import_needed in needed:
-        AddImportsVisitor.add_needed_import(context, import_needed.module, import_needed.name)
-    return AddImportsVisitor(context).transform_module(cst.parse_module(code)).code
-
-
-def _apply(module, fixes: Sequence, positions: Positions) -> bytes:
-    """The only place that changes code: the rules' replacement nodes, then any import they need."""
-    code = _with_imports(_apply_edits(module.code, _replacement_edits(module, fixes, positions)), fixes)
-    _check_parses(module, code)
-    return code.encode(module.encoding)
-
-
-def _check_parses(module, code: str) -> None:
-    try:
-        compile(code, "<fixed>", "exec", dont_inherit=True)
-        return
-    except SyntaxError as error:
-        problem: Exception = error
-    try:  # CPython may be older than the syntax libcst reads: ask libcst, as for the original
-        compile(module.code, "<original>", "exec", dont_inherit=True)
-    except SyntaxError:
-        import libcst as cst
-
-        try:
-            cst.parse_module(code)
-            return
-        except cst.ParserSyntaxError as error:
-            problem = error
-    raise FixError(f"a fix produced code that does not parse ({problem}); the file was left untouched")
-
-
-def _describe_fix(module, proposed, positions: Positions) -> Fix:
-    """ruff's JSON shape: the replacement edits, plus line edits for an import the fix adds."""
-    edits = _replacement_edits(module, [proposed], positions)
-    if proposed.imports:
-        import difflib
-
-        before = module.code.splitlines(keepends=True)
-        after = _with_imports(module.code, [proposed]).splitlines(keepends=True)
-        matcher = difflib.SequenceMatcher(a=before, b=after, autojunk=False)
-        for tag, a_start, a_end, b_start, b_end in matcher.get_opcodes():
-            if tag != "equal":
-                content = "".join(after[b_start:b_end])
-                edits.append(Edit(content, Location(a_start + 1, 1), Location(a_end + 1, 1)))
-    return Fix(proposed.applicability, proposed.title, tuple(sorted(edits, key=lambda e: e.location)))

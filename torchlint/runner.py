@@ -191,11 +191,23 @@ def _check_path(task) -> _Outcome:
 
 
 def write_atomically(path: Path, data: bytes) -> None:
-    """Write beside the file, then rename over it: an interrupted run never leaves half a file."""
+    """Write beside the file, then rename over it: an interrupted run never leaves half a file.
+
+    A file with hard links is written in place instead: a rename would give this name a new inode and
+    leave the other names with the old text. That write is not atomic; it is the rarer case, and the
+    one where keeping the link matters more (as editors do)."""
     path = path.resolve()
-    mode = path.stat().st_mode
+    status = path.stat()
+    mode = status.st_mode
     if not mode & 0o222 or not os.access(path, os.W_OK):  # root may write anything: honour the mode bits
         raise PermissionError(errno.EACCES, "the file is read-only", str(path))
+    if status.st_nlink > 1:
+        with open(path, "r+b") as stream:
+            stream.write(data)
+            stream.truncate()
+            stream.flush()
+            os.fsync(stream.fileno())
+        return
     handle, temporary = tempfile.mkstemp(dir=str(path.parent), prefix=f".{path.name}.", suffix=".torchlint")
     try:
         with os.fdopen(handle, "wb") as stream:

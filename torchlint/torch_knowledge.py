@@ -177,7 +177,7 @@ PARAMETER_MODULE_CLASSES = frozenset(
         "GRUCell", "GroupNorm", "LSTM", "LSTMCell", "LayerNorm", "LazyBatchNorm1d", "LazyBatchNorm2d",
         "LazyBatchNorm3d", "LazyConv1d", "LazyConv2d", "LazyConv3d", "LazyConvTranspose1d", "LazyConvTranspose2d",
         "LazyConvTranspose3d", "LazyInstanceNorm1d", "LazyInstanceNorm2d", "LazyInstanceNorm3d", "LazyLinear",
-        "Linear", "LinearCrossEntropyLoss", "MultiheadAttention", "PReLU", "RMSNorm", "RNN", "RNNCell",
+        "Linear", "LinearCrossEntropyLoss", "MultiheadAttention", "PReLU", "RMSNorm", "RNN", "RNNCell", "RNNCellBase",
         "SyncBatchNorm", "Transformer", "TransformerDecoder", "TransformerDecoderLayer", "TransformerEncoder",
         "TransformerEncoderLayer",
     )

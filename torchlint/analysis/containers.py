@@ -380,6 +380,8 @@ class _Evaluator:
         if len(fill.args) != 1:
             return _UNKNOWN_ELEMENT
         element = self._element(fill.args[0], fill.method, depth, shape)
+        if shape is not Shape.DICT:
+            return element
         if fill.how in ("setitem", "setdefault") and fill.key is not None:
             element = replace(element, keys=(_key(fill.key),))
         elif fill.how == "setitem":
