@@ -87,5 +87,6 @@ def import_file(path: Path, name: str = "fixture_under_test") -> ModuleType:
     spec = importlib.util.spec_from_file_location(name, path)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module  # so that inspect can read the source of its classes
     spec.loader.exec_module(module)
     return module

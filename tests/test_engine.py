@@ -74,12 +74,13 @@ def test_module_bases_and_factories_from_settings():
     assert [d.code for d in lint_source(source, settings=settings)] == ["TL001"]
 
 
-def test_prefilter_changes_no_finding(monkeypatch):
+@pytest.mark.parametrize("settings", [Settings(), Settings(select=("TL", "TL008"))], ids=["default", "opt-in"])
+def test_prefilter_changes_no_finding(monkeypatch, settings):
     paths = discover([str(FIXTURES)])
-    with_prefilter = run(paths, Settings()).diagnostics
+    with_prefilter = run(paths, settings).diagnostics
     monkeypatch.setattr("torchlint.engine.mentions_torch", lambda *args: True)
     monkeypatch.setattr("torchlint.prefilter._class_has_candidate", lambda *args: True)
-    without_prefilter = run(paths, Settings()).diagnostics
+    without_prefilter = run(paths, settings).diagnostics
     assert with_prefilter == without_prefilter
     assert with_prefilter
 

@@ -39,3 +39,17 @@ def test_negative_model_loses_nothing(fixture):
     lost = [path for path, _ in stored_but_unregistered(model) if path.split("[")[0] not in hidden]
     assert lost == []
     assert parameter_count(model) == module.PARAMETERS
+
+
+@pytest.mark.parametrize("fixture", [f for f in POSITIVES if f.fixed_path(unsafe=True)], ids=lambda f: f.id)
+def test_fixed_model_computes_what_the_original_computed(fixture):
+    """Registration is all a fix changes: with the same seed, the same outputs, in training and in eval."""
+    original, fixed = import_file(fixture.path), import_file(fixture.fixed_path(unsafe=True), "fixed_under_test")
+    outputs = []
+    for module in (original, fixed):
+        torch.manual_seed(0)
+        model, example = module.build()
+        torch.manual_seed(1)
+        trained = run_model(module, model, example)
+        outputs.append(trained.detach())
+    assert torch.equal(outputs[0], outputs[1])

@@ -21,6 +21,7 @@ from torchlint.analysis.class_state import own_state
 from torchlint.analysis.imports import ClassRecord, ImportMap, ImportStatement, ModuleRecords
 from torchlint.settings import Settings, stateless_modules_selected
 from torchlint.torch_knowledge import (
+    EXTRA_MODULE_BASES,
     MODULE_RETURNING_METHODS,
     PARAMETER_CLASSES,
     STATELESS_MODULE_CLASSES,
@@ -262,13 +263,13 @@ class _Evidence:
         qualified = self.imports.qualify_dotted(_dotted(func))
         if qualified is None:
             return False
-        if qualified in self.factories or not qualified.startswith("torch."):
+        if qualified in self.factories or qualified in PARAMETER_CLASSES or qualified in EXTRA_MODULE_BASES:
+            return True
+        if not qualified.startswith("torch."):
             return True
         name = torch_nn_class_name(qualified)
-        if qualified in PARAMETER_CLASSES:
-            return True
-        if name is None:
-            return False
+        if name is None:  # torch's functions make no modules; its classes may be module classes of the run
+            return qualified.rsplit(".", 1)[-1][:1].isupper()
         if self.stateless_count:
             return True
         if name in STATELESS_MODULE_CLASSES:
@@ -308,8 +309,11 @@ class _Method:
             elif isinstance(statement, ast.Return) and statement.value is not None:
                 self.returns.append(statement.value)
             elif isinstance(statement, ast.Expr):
-                self._fills_in(statement.value)
                 self._setattr_in(statement.value)
+            for field in ("value", "test", "iter"):  # `_ = [self.x.append(m) ...]`, `if self.x.append(m): ...`
+                expression = getattr(statement, field, None)
+                if isinstance(expression, ast.AST):
+                    self._fills_in(expression)
 
     def _fills_in(self, expression: ast.AST) -> None:
         """`self.x.append(m)`, also inside a comprehension run for its side effect."""
