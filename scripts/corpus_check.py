@@ -1,6 +1,6 @@
 """Run torchlint over real PyTorch code nobody here wrote, and prove it neither crashes nor breaks it.
 
-    python scripts/corpus_check.py [PACKAGE ...] [--work DIR] [--list]
+    python scripts/corpus_check.py [PACKAGE ...] [--research] [--work DIR] [--list]
 
 Downloads each package's wheel with pip (no dependencies), unpacks it, and over every .py file runs:
 check mode; `--fix` on a copy; `--fix --unsafe-fixes` on another copy. It reports crashes and
@@ -30,6 +30,14 @@ from torchlint.runner import run, write_atomically  # noqa: E402
 from torchlint.settings import Settings  # noqa: E402
 
 DEFAULT_PACKAGES = ("transformers", "timm", "torchvision", "torch==2.13.0")
+# Research code: model repositories published as packages, where the bug lives.
+RESEARCH_PACKAGES = (
+    "vit-pytorch", "x-transformers", "denoising-diffusion-pytorch", "dalle2-pytorch", "imagen-pytorch", "espnet",
+    "fairseq==0.12.2", "mmdet", "speechbrain", "torch-geometric", "monai", "segmentation-models-pytorch", "kornia",
+    "ultralytics", "nemo-toolkit",
+)
+# Packages with no wheel for this Python: the newest wheel for an older one holds the same sources.
+_OLDER_PYTHON = ("--python-version", "3.8", "--platform", "manylinux1_x86_64")
 
 
 @dataclass
@@ -57,11 +65,11 @@ def fetch(spec: str, work: Path) -> Path:
         return target
     downloads = work / "downloads"
     downloads.mkdir(parents=True, exist_ok=True)
-    subprocess.run(
-        [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--only-binary=:all:", "-d", str(downloads), spec],
-        check=True,
-    )
-    wheel = next(p for p in downloads.glob("*.whl") if p.name.lower().startswith(name.lower() + "-"))
+    command = [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--only-binary=:all:", "-d", str(downloads)]
+    if subprocess.run([*command, spec]).returncode != 0:
+        subprocess.run([*command, *_OLDER_PYTHON, spec], check=True)
+    wheel_prefix = name.lower().replace("-", "_") + "-"  # wheel file names spell the project with underscores
+    wheel = next(p for p in downloads.glob("*.whl") if p.name.lower().startswith(wheel_prefix))
     with zipfile.ZipFile(wheel) as archive:
         for member in archive.namelist():
             if member.endswith(".py"):
@@ -154,12 +162,14 @@ def render(reports: Sequence[PackageReport], listing: bool) -> str:
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("packages", nargs="*", default=list(DEFAULT_PACKAGES), help="pip requirement specs")
+    parser.add_argument("packages", nargs="*", help="pip requirement specs (default: the four library corpora)")
+    parser.add_argument("--research", action="store_true", help="the research packages (RESEARCH_PACKAGES)")
     parser.add_argument("--work", type=Path, help="where wheels are unpacked (default: a temporary folder)")
     parser.add_argument("--list", action="store_true", help="list every finding and fixed file, for review")
     args = parser.parse_args(argv)
     work = args.work or Path(tempfile.mkdtemp(prefix="torchlint-corpus-"))
-    reports = [check_package(spec.split("==")[0], fetch(spec, work), work) for spec in args.packages]
+    specs = args.packages or list(RESEARCH_PACKAGES if args.research else DEFAULT_PACKAGES)
+    reports = [check_package(spec.split("==")[0], fetch(spec, work), work) for spec in specs]
     sys.stdout.write(render(reports, args.list))
     return 1 if any(r.problems for r in reports) else 0
 

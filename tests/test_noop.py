@@ -180,6 +180,66 @@ class A(nn.Module):
         self.layers = [nn.Linear(2, 2)]
         registry.append(self.layers)
 """,
+    "values-wrapped-by-another-attribute": """
+class A(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.convs = {"a": nn.Linear(2, 2)}
+        self.net = nn.Sequential(*self.convs.values())
+""",
+    "element-read-back-into-a-registering-call": """
+class A(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.cells = [nn.Linear(2, 2), nn.Linear(2, 2)]
+        self.stages = nn.ModuleList([nn.Sequential(self.cells[0], nn.ReLU()), self.cells[1]])
+""",
+    "moved-by-extend-into-a-registered-list": """
+class A(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.blocks = [nn.Linear(2, 2)]
+        self.model = nn.ModuleList()
+        self.model.extend(self.blocks)
+""",
+    "helper-registers-its-parameter": """
+class A(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.blocks = []
+        for i in range(2):
+            block = nn.Linear(2, 2)
+            self._register(f"b{i}", block)
+            self.blocks.append(block)
+
+    def _register(self, name, module):
+        self.add_module(name, module)
+""",
+    "handed-with-self-to-a-project-function": """
+class A(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.layers = []
+        for i in range(2):
+            layer = nn.Linear(2, 2)
+            attach(self, f"l{i}", layer)
+            self.layers.append(layer)
+""",
+    "stateless-user-class": """
+class Scale(nn.Module):
+    def __init__(self, factor):
+        super().__init__()
+        self.factor = factor
+
+    def forward(self, x):
+        return x * self.factor
+
+
+class A(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.scales = [Scale(2.0), Scale(0.5)]
+""",
 }
 
 
@@ -203,3 +263,41 @@ class A(nn.Module):
         self.positional = [nn.NLLLoss(w)]
 """
     assert [(d.code, d.location.row) for d in lint_source(HEADER + body)] == [("TL001", 10), ("TL001", 11)]
+
+
+def test_reported_when_elements_are_only_read_or_initialised():
+    body = """
+class A(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.layers = [nn.Linear(2, 2) for _ in range(2)]
+        for layer in self.layers:
+            nn.init.zeros_(layer.weight)
+        print(self.layers[0])
+
+    def forward(self, x):
+        return F.mse_loss(self.layers[0](x), self.layers[1](x))
+"""
+    assert [d.code for d in lint_source(HEADER + body)] == ["TL001"]
+
+
+def test_user_class_that_reads_training_or_makes_state_is_reported():
+    body = """
+class Noisy(nn.Module):
+    def forward(self, x):
+        return x + 1 if self.training else x
+
+
+class Unknown(nn.Module):
+    def __init__(self, cfg):
+        super().__init__()
+        self.inner = build(cfg)
+
+
+class A(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.noisy = [Noisy()]
+        self.unknown = [Unknown(1)]
+"""
+    assert [(d.code, d.location.row) for d in lint_source(HEADER + body)] == [("TL001", 20), ("TL001", 21)]
