@@ -336,6 +336,8 @@ class _Method:
             self.stores.append((expression.args[1].value, expression.args[2]))
 
     def _fill(self, target: ast.AST, how: str, value: ast.AST) -> None:
+        if isinstance(target, ast.Subscript):  # `self.d[k].append(m)`: a list inside the dict
+            target = target.value
         attribute = self.attribute(target)
         if attribute:
             self.fills.setdefault(attribute, []).append((how, value))
@@ -362,7 +364,7 @@ class _Method:
 
 def _container_call(func: ast.AST) -> bool:
     dotted = _dotted(func) or ""
-    return dotted in _CONTAINER_CALLS or dotted.rsplit(".", 1)[-1] in ("OrderedDict", "fromkeys")
+    return dotted in _CONTAINER_CALLS or dotted.rsplit(".", 1)[-1] in ("OrderedDict", "fromkeys", "defaultdict")
 
 
 def _class_has_candidate(node: ast.ClassDef, imports: ImportMap, settings: Settings) -> bool:

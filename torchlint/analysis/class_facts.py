@@ -42,7 +42,7 @@ class Store:
 class Fill:
     """`x.append(v)`, `x.extend(vs)`, `x.insert(i, v)`, `x += vs`, `x[k] = v`, `x.update(d)`..."""
 
-    how: str  # a FILL_METHODS name, "iadd" or "setitem"
+    how: str  # a FILL_METHODS name, "iadd", "setitem", or "nested append" / "nested extend" (`self.d[k].append(m)`)
     args: Tuple[cst.BaseExpression, ...]
     key: Optional[cst.BaseExpression]
     method: "MethodFacts"
@@ -282,6 +282,12 @@ class _MethodWalker:
                     self._add_fill(func.value, func.attr.value, args)
             elif receiver_attribute is not None:
                 self._add_use(receiver_attribute, "method", func.attr.value, node, tuple(a.value for a in node.args))
+            if func.attr.value in ("append", "extend") and isinstance(func.value, cst.Subscript):
+                inner = self.self_attribute(func.value.value)  # `self.d[k].append(m)`: lists inside a dict
+                if inner is not None:
+                    fill = Fill(how=f"nested {func.attr.value}", args=tuple(a.value for a in node.args), key=None,
+                                method=self.method, order=self._tick())
+                    self.facts.fills.setdefault(inner, []).append(fill)
             if self.self_attribute(func) in _CHILD_ITERATION:
                 self.facts.iterates_children = True
         type_check = self._builtin(func, _TYPE_CHECKS)

@@ -303,6 +303,8 @@ class _Evaluator:
                 element = self._element(arg.value, method, depth, shape)
                 result = result.merge(replace(element, keys=(Key(arg.keyword.value, False),)))
             return result
+        if qualified == "collections.defaultdict" and len(call.args) == 1 and not call.args[0].keyword:
+            return Contents(shape=Shape.DICT, keys=(DYNAMIC_KEY,))  # filled by `self.d[k].append(m)`
         if builtin == "map" and len(call.args) >= 2 and not any(arg.star or arg.keyword for arg in call.args):
             kinds = self._callable_kinds(call.args[0].value, method, depth + 1)
             return Contents(shape=Shape.LIST, kinds=kinds, all_known=ValueKind.UNKNOWN not in kinds)
@@ -370,6 +372,12 @@ class _Evaluator:
         return result
 
     def fill_contents(self, fill: Fill, shape: Shape, depth: int = 0) -> Contents:
+        if fill.how.startswith("nested "):
+            inner = (self.contents(fill.args[0], fill.method, depth + 1) if fill.how == "nested extend" and fill.args
+                     else self._element(fill.args[0], fill.method, depth, Shape.LIST) if len(fill.args) == 1 else None)
+            if inner is None:
+                return replace(_UNKNOWN_ELEMENT, shape=shape)
+            return Contents(shape=shape, kinds=inner.kinds, all_known=inner.all_known, nested=True, keys=(DYNAMIC_KEY,))
         if fill.how in ("extend", "iadd", "update"):
             if not fill.args:
                 return Contents(shape=shape) if fill.how == "update" else _UNKNOWN_ELEMENT
