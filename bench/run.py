@@ -126,6 +126,18 @@ def measure(args: argparse.Namespace) -> Tuple[Dict[str, Dict[str, List[Tuple[fl
                 seconds, peak, _ = _run(command, timeout, cwd=cache_home if name.startswith("torchlint") else None)
                 table[name].append((seconds, peak))
                 print(f"{corpus:>12} round {round_number + 1}: {name:<40} {seconds:8.2f} s {peak:8.0f} MB", flush=True)
+    # One big model file with thousands of findings: fix texts must cost O(file + findings).
+    many = _many_findings_file()
+    counts["many findings"] = 1
+    steps = {
+        "ast.parse, one process": [python, "-c", _AST, str(many.parent)],
+        "torchlint check (every fix text built)": [*torchlint, "--no-cache", str(many)],
+        "torchlint --diff (every fix applied)": [*torchlint, "--no-cache", "--diff", str(many)],
+    }
+    table = results.setdefault("many findings", {name: [] for name in steps})
+    for _ in range(args.rounds):
+        for name, command in steps.items():
+            table[name].append(_run(command, 600)[:2])
     # Start-up as users meet it: a regular (not editable) install of this checkout, in its own venv.
     installed = _side_environment("torchlint", [str(ROOT)], refresh=[str(ROOT)])
     installed_python, installed_torchlint = str(installed / "python"), str(installed / "torchlint")
@@ -141,6 +153,21 @@ def measure(args: argparse.Namespace) -> Tuple[Dict[str, Dict[str, List[Tuple[fl
         for name, command in startup.items():
             table[name].append(_run(command, 60)[:2])
     return results, counts
+
+
+def _many_findings_file(classes: int = 1250) -> Path:
+    """About 45,000 lines holding 2,500 findings (two lists of modules in each of 1,250 classes)."""
+    target = WORK / "many-findings" / "model.py"
+    if not target.exists():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        filler = "".join(f"        self.width_{j} = {j}\n" for j in range(28))
+        body = "".join(
+            f"class Block{i}(nn.Module):\n    def __init__(self):\n        super().__init__()\n{filler}"
+            f"        self.layers = [nn.Linear(4, 4) for _ in range(2)]\n        self.heads = {{'a': nn.Linear(4, 4)}}\n\n"
+            for i in range(classes)
+        )
+        target.write_text("from torch import nn\n\n\n" + body)
+    return target
 
 
 def _median(samples: List[Tuple[float, float]]) -> Tuple[float, float]:
@@ -191,6 +218,12 @@ def report(results, counts, args) -> str:
             if value == float("inf"):  # TorchFix ran out of time: the ratio is at least this
                 shown = f">= {args.torchfix_timeout / cold:.1f} (TorchFix timed out)"
             lines.append(f"| {label} | {shown} | {'yes' if met else 'no'} |")
+    many = medians["many findings"]
+    lines.append(
+        f"| many findings: check with 2,500 fix texts / ast.parse <= 40 | "
+        f"{many['torchlint check (every fix text built)'][0] / many['ast.parse, one process'][0]:.1f} | "
+        f"{'yes' if many['torchlint check (every fix text built)'][0] / many['ast.parse, one process'][0] <= 40 else 'no'} |"
+    )
     s = medians["start-up"]
     for label, value, bound in (
         ("one small torch file / import libcst <= 1.3", s["torchlint one small torch file"][0] / s['python -c "import libcst"'][0], 1.3),

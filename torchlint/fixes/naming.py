@@ -35,8 +35,17 @@ def container_reference(
         taken |= set(method.parameters) | set(method.bindings) | {method.self_name}
     for spelling, needed in _spellings(imports, container):
         if spelling.split(".", 1)[0] not in taken:
-            return cst.parse_expression(spelling), needed
+            return _dotted(spelling), needed
     return cst.parse_expression(f"__import__('torch').nn.{container}"), None
+
+
+def _dotted(spelling: str) -> cst.BaseExpression:
+    """`a.b.C` as a node, without running the parser once per finding."""
+    head, *rest = spelling.split(".")
+    node: cst.BaseExpression = cst.Name(head)
+    for name in rest:
+        node = cst.Attribute(value=node, attr=cst.Name(name))
+    return node
 
 
 def _spellings(imports: ImportMap, container: str) -> Iterator[Tuple[str, Optional[ImportNeeded]]]:
