@@ -12,9 +12,14 @@ class ModulesInPlainList(ContainerRule):
     ## What it does
     Finds `nn.Module`s kept in a plain `list` on `self` inside an `nn.Module` subclass: a list
     literal or comprehension, an empty list filled by `.append` / `.extend` / `.insert` / `+=`,
-    `[m] * n`, nested lists, a local list assigned to `self`, or a list made in a helper method.
-    Elements count as modules when they are built from a torch module class, from a module class of
-    the file or of the run, or by a function or helper method that returns a module on every path.
+    `[m] * n`, nested lists, lists joined with `+` or unpacking, `list(map(...))`, a local list
+    assigned to `self` (also by `setattr(self, "name", ...)` or a walrus), or a list made in a helper
+    method. Elements count as modules when they are built from a torch module class, from a module
+    class of the file or of the run, by a function or helper method that returns a module on every
+    path, by a conditional expression of those, or by a method that returns the module
+    (`m = m.to(device)`). Containers whose elements reach torch another way (wrapped later under any
+    attribute, put into a registered container, registered by name, handed to a call together with
+    `self` or a submodule) are not reported, nor are modules that own nothing (see TL008).
 
     ## Why is this bad?
     PyTorch registers a submodule only when it is assigned directly or held by a torch container.
