@@ -45,3 +45,20 @@ def test_check_and_fix_hooks(tmp_path):
     again = _pre_commit("torchlint-fix", repo, env)
     assert again.returncode == 0, again.stdout + again.stderr
     assert _pre_commit("torchlint", repo, env).returncode == 0
+
+
+def test_fix_hook_leaves_excluded_folders_alone(tmp_path):
+    repo = tmp_path / "user-project"
+    repo.mkdir()
+    env = {**os.environ, **GIT_IDENTITY, "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-home")}
+    subprocess.run(["git", "init", "-q"], cwd=repo, check=True, env=env)
+    (repo / "pyproject.toml").write_text('[tool.torchlint]\nextend-exclude = ["third_party"]\n')
+    for folder in ("third_party/vendored", "build"):
+        (repo / folder).mkdir(parents=True)
+        shutil.copy(FIXTURES / "positive" / "list_literal.py", repo / folder / "x.py")
+    subprocess.run(["git", "add", "-f", "."], cwd=repo, check=True, env=env)
+    fix = _pre_commit("torchlint-fix", repo, env)
+    assert fix.returncode == 0, fix.stdout + fix.stderr
+    original = (FIXTURES / "positive" / "list_literal.py").read_bytes()
+    assert (repo / "third_party" / "vendored" / "x.py").read_bytes() == original
+    assert (repo / "build" / "x.py").read_bytes() == original

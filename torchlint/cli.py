@@ -5,7 +5,7 @@ import argparse
 import difflib
 import sys
 from pathlib import Path
-from typing import List, Optional, Sequence
+from typing import List, Optional, Sequence, Set, Tuple
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -16,7 +16,14 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _codes(value: str) -> List[str]:
-    return [code.strip().upper() for code in value.split(",") if code.strip()]
+    from torchlint.config import selector_problem
+
+    codes = [code.strip().upper() for code in value.split(",") if code.strip()]
+    for code in codes:
+        problem = selector_problem(code)
+        if problem:
+            raise argparse.ArgumentTypeError(problem)
+    return codes
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -51,11 +58,17 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         return _serve()
     parser = build_parser()
     args = parser.parse_args(arguments)
+    from torchlint.lifecycle import Terminated, stop_signals_end_the_run
+
     try:
-        return _run(args)
+        with stop_signals_end_the_run():
+            return _run(args)
     except KeyboardInterrupt:
         print("torchlint: interrupted", file=sys.stderr)
         return 130
+    except Terminated as stop:
+        print(f"torchlint: stopped by signal {stop.signal_number}", file=sys.stderr)
+        return 128 + stop.signal_number
     except Exception as error:  # the one place a bug turns into a line, not a traceback
         print(f"torchlint: internal error: {type(error).__name__}: {error}", file=sys.stderr)
         return EXIT_ERROR
@@ -123,8 +136,8 @@ def _report(args: argparse.Namespace, settings, report) -> int:
 
     remaining = report.diagnostics
     if args.fix:
-        write_failures = _write(report.changed, write_atomically)
-        fixed_paths = {str(path) for path, _, _ in report.changed} - write_failures
+        write_failures, changed_meanwhile = _write(report.changed, write_atomically)
+        fixed_paths = {str(path) for path, _, _ in report.changed} - write_failures - changed_meanwhile
         remaining = [d for d in report.diagnostics if not (d.filename in fixed_paths and _was_applied(d, settings))]
         fixed = sum(1 for d in report.diagnostics if d.filename in fixed_paths and _was_applied(d, settings))
         if write_failures:
@@ -134,10 +147,11 @@ def _report(args: argparse.Namespace, settings, report) -> int:
     remaining = sorted(remaining, key=lambda d: d.sort_key())
     summary = Summary(fixed=fixed, fix_mode=args.fix, unsafe_fixes=settings.unsafe_fixes)
     if args.statistics:
-        from torchlint.reporters.text import render_statistics as render
+        from torchlint.reporters.text import render_statistics
+
+        sys.stdout.write(render_statistics(remaining, summary, as_json=args.output_format.startswith("json")))
     else:
-        render = reporter(args.output_format)
-    sys.stdout.write(render(remaining, summary))
+        sys.stdout.write(reporter(args.output_format)(remaining, summary))
     if report.errors:
         return EXIT_ERROR
     return EXIT_FINDINGS if remaining and not args.exit_zero else EXIT_CLEAN
@@ -150,15 +164,22 @@ def _was_applied(diagnostic, settings) -> bool:
     return fix is not None and (fix.applicability is Applicability.SAFE or settings.unsafe_fixes)
 
 
-def _write(changed, write_atomically) -> set:
-    failures = set()
-    for path, _, after in changed:
+def _write(changed, write_atomically) -> Tuple[Set[str], Set[str]]:
+    """(files that could not be written, files someone else changed since they were read: left alone)."""
+    from torchlint.runner import FileChangedError
+
+    failures: Set[str] = set()
+    changed_meanwhile: Set[str] = set()
+    for path, before, after in changed:
         try:
-            write_atomically(path, after)
+            write_atomically(path, after, expected=before)
+        except FileChangedError:
+            print(f"torchlint: warning: {path} changed since it was read; not rewritten, run again", file=sys.stderr)
+            changed_meanwhile.add(str(path))
         except OSError as error:
             print(f"torchlint: error: cannot write {path}: {error.strerror or error}", file=sys.stderr)
             failures.add(str(path))
-    return failures
+    return failures, changed_meanwhile
 
 
 def _unified_diff(name: str, before: bytes, after: bytes) -> str:

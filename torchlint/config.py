@@ -1,6 +1,9 @@
 """`[tool.torchlint]` in the nearest pyproject.toml: loaded, validated, turned into Settings."""
 from __future__ import annotations
 
+import os
+import re
+
 import sys
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -28,7 +31,10 @@ class Config:
 
 def find_pyproject(start: Path) -> Optional[Path]:
     """The nearest pyproject.toml with a [tool.torchlint] table, searched upward from `start`."""
-    directory = start.resolve()
+    try:
+        directory = start.resolve()
+    except (OSError, RuntimeError):  # a symlink loop: search from the folder it stands in
+        directory = Path(os.path.abspath(start)).parent
     if not directory.is_dir():
         directory = directory.parent
     for folder in (directory, *directory.parents):
@@ -55,7 +61,7 @@ def _read(path: Path) -> Dict[str, Any]:
     try:
         with path.open("rb") as stream:
             return tomllib.load(stream)
-    except (OSError, tomllib.TOMLDecodeError) as error:
+    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
         raise ConfigError(f"{path}: cannot read: {error}") from error
 
 
@@ -102,8 +108,30 @@ def _string_list(table: Mapping[str, Any], key: str, path: Path, within: str = "
         where = f"{within}.{key}" if within else key
         raise ConfigError(f"{path}: {where!r} must be a list of strings, not {value!r}")
     if key in ("select", "ignore") or within == "per-file-ignores":
-        return [code.upper() for code in value]
+        codes = [code.upper() for code in value]
+        for code in codes:
+            problem = selector_problem(code)
+            if problem:
+                raise ConfigError(f"{path}: {within + '.' if within else ''}{key}: {problem}")
+        return codes
+    if key in ("module-bases", "module-factories"):
+        for name in value:
+            if not _DOTTED.match(name):
+                raise ConfigError(f"{path}: {key}: {name!r} is not a dotted name such as 'mmengine.model.BaseModule'")
     return value
+
+
+_DOTTED = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*\Z")
+
+
+def selector_problem(code: str) -> Optional[str]:
+    """Why a --select / --ignore entry selects nothing (ruff refuses such selectors too); None if it is fine."""
+    from torchlint.rules import rules_by_code
+
+    known = list(rules_by_code())
+    if any(rule.startswith(code) for rule in known):
+        return None
+    return f"unknown rule selector {code!r}; codes are {', '.join(known)} (or a prefix of them, such as 'TL')"
 
 
 def with_overrides(config: Config, **overrides: Any) -> Config:

@@ -73,6 +73,10 @@ def scan_file(
     source: SourceFile, settings: Settings, project_classes: FrozenSet[str] = frozenset(), tree=None
 ) -> Scan:
     """`tree`: an `ast` tree of the source, when the caller has one (flake8 does)."""
+    if source.data.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16: Python reads no such source
+        text = source.data.decode("utf-16", errors="replace")
+        if "class" in text and ("torch" in text or "lightning" in text):
+            return Scan(mentions_torch=True, problem="cannot read: the file is UTF-16; Python source must be UTF-8")
     if not mentions_torch(source.data, settings, project_classes):
         return Scan(mentions_torch=False, base_words=class_base_words(source.data))
     problem = _undecodable(source.data)

@@ -36,6 +36,18 @@ class Exclusions:
         base = tuple(sorted(SKIPPED_DIRECTORIES)) if exclude is None else exclude
         return cls(root.resolve(), base + extend)
 
+    def excludes_with_parents(self, path: Path) -> bool:
+        """For a file named on the command line (`--force-exclude`): it, or any folder it is in below
+        the configuration's folder (or the current one), matches a pattern."""
+        absolute = Path(os.path.abspath(path))
+        stop = {self.root, Path.cwd()}
+        for candidate in (absolute, *absolute.parents):
+            if candidate in stop or candidate.parent == candidate:
+                break
+            if self.excludes(candidate):
+                return True
+        return False
+
     def excludes(self, path: Path) -> bool:
         names, paths = _compiled(self.patterns)
         if names is not None and names.match(path.name):
@@ -66,7 +78,7 @@ def discover(paths: Iterable[str], exclusions: Optional[Exclusions] = None, forc
     seen = set()
     for raw in paths:
         path = Path(raw)
-        if force_exclude and exclusions.excludes(path):
+        if force_exclude and exclusions.excludes_with_parents(path):
             continue
         if path.is_dir():
             candidates: Iterable[Path] = _walk(path, exclusions)
@@ -75,7 +87,7 @@ def discover(paths: Iterable[str], exclusions: Optional[Exclusions] = None, forc
         else:
             raise PathNotFound(f"{raw}: no such file or directory")
         for candidate in candidates:
-            key = os.path.normpath(str(candidate))
+            key = os.path.realpath(candidate)  # `src src/a.py`, `a.py ../dir/a.py /abs/a.py`: one file
             if key not in seen:
                 seen.add(key)
                 found.append(candidate)

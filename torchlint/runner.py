@@ -93,7 +93,9 @@ R = TypeVar("R")
 
 
 class _Workers:
-    """One process pool for the whole run, started only when some step has enough work for it."""
+    """One process pool for the whole run, started only when some step has enough work for it. The
+    workers end with the run however it ends: closed after a normal run, killed when the run is
+    interrupted or fails, and killed by the system if the parent itself is killed (lifecycle.py)."""
 
     def __init__(self, count: int) -> None:
         self.count = count
@@ -102,24 +104,43 @@ class _Workers:
     def __enter__(self) -> "_Workers":
         return self
 
-    def __exit__(self, *_: object) -> None:
-        if self.pool is not None:
-            self.pool.shutdown()
+    def __exit__(self, error_type, *_: object) -> None:
+        if self.pool is None:
+            return
+        if error_type is None:
+            self.pool.close()
+        else:
+            self.pool.terminate()
+        self.pool.join()
 
     def map(self, function: Callable[[T], R], tasks: List[T], parallel_from: int) -> List[R]:
         if len(tasks) < parallel_from or self.count < 2:
             return [function(task) for task in tasks]
         if self.pool is None:
-            from concurrent.futures import ProcessPoolExecutor  # only runs with enough work pay for it
+            import multiprocessing  # only runs with enough work pay for it
 
-            self.pool = ProcessPoolExecutor(max_workers=self.count)
+            from torchlint.lifecycle import start_worker
+
+            self.pool = multiprocessing.Pool(self.count, initializer=start_worker, initargs=(os.getpid(),))
         chunk = max(1, min(16, len(tasks) // (self.count * 8)))
-        return list(self.pool.map(function, tasks, chunksize=chunk))
+        return self.pool.map(function, tasks, chunksize=chunk)
 
 
 def _source(path: Path) -> SourceFile:
     name, package = module_name(path)
-    return SourceFile(path.read_bytes(), str(path), name, package)
+    return SourceFile(read_regular_file(path), str(path), name, package)
+
+
+def read_regular_file(path: Path) -> bytes:
+    """The file's bytes; a FIFO, device or socket named `*.py` is refused before it is opened (reading
+    a FIFO would wait forever)."""
+    import stat
+
+    if not stat.S_ISREG(os.stat(path).st_mode):
+        raise IsADirectoryError(errno.EINVAL, "not a regular file", str(path)) if path.is_dir() else OSError(
+            errno.EINVAL, "not a regular file (a FIFO, device or socket?)", str(path)
+        )
+    return path.read_bytes()
 
 
 def _scan_path(task) -> Scan:
@@ -190,24 +211,37 @@ def _check_path(task) -> _Outcome:
         return _Outcome(path, FileResult(()), source.data, f"{path}: {error}")
 
 
-def write_atomically(path: Path, data: bytes) -> None:
+class FileChangedError(Exception):
+    """The file is no longer what was read: someone else wrote it. Its edit is theirs to keep."""
+
+
+def write_atomically(path: Path, data: bytes, expected: Optional[bytes] = None) -> None:
     """Write beside the file, then rename over it: an interrupted run never leaves half a file.
 
     A file with hard links is written in place instead: a rename would give this name a new inode and
     leave the other names with the old text. That write is not atomic; it is the rarer case, and the
-    one where keeping the link matters more (as editors do)."""
+    one where keeping the link matters more (as editors do).
+
+    `expected`: the bytes the fix was computed from; if the file holds anything else now (an editor
+    saved it, another run fixed it), it is left alone and FileChangedError raised."""
     path = path.resolve()
+    if expected is not None and path.read_bytes() != expected:
+        raise FileChangedError(str(path))
     status = path.stat()
     mode = status.st_mode
     if not mode & 0o222 or not os.access(path, os.W_OK):  # root may write anything: honour the mode bits
         raise PermissionError(errno.EACCES, "the file is read-only", str(path))
     if status.st_nlink > 1:
-        with open(path, "r+b") as stream:
+        from torchlint.lifecycle import signals_deferred
+
+        with signals_deferred(), open(path, "r+b") as stream:
             stream.write(data)
             stream.truncate()
             stream.flush()
             os.fsync(stream.fileno())
         return
+    if not path.parent.stat().st_mode & 0o222:  # a read-only folder: honour its mode bits too
+        raise PermissionError(errno.EACCES, "the folder is read-only", str(path.parent))
     handle, temporary = tempfile.mkstemp(dir=str(path.parent), prefix=f".{path.name}.", suffix=".torchlint")
     try:
         with os.fdopen(handle, "wb") as stream:

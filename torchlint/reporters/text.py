@@ -45,13 +45,19 @@ def render(diagnostics: Sequence[Diagnostic], summary: Summary) -> str:
     return "\n".join(lines) + "\n"
 
 
-def render_statistics(diagnostics: Sequence[Diagnostic], summary: Summary) -> str:
-    """`--statistics`: how many findings each code has, most first, as ruff prints them."""
+def render_statistics(diagnostics: Sequence[Diagnostic], summary: Summary, as_json: bool = False) -> str:
+    """`--statistics`: how many findings each code has, most first, as ruff prints them (a JSON list of
+    {code, name, count, fixable} with a JSON output format)."""
     counts: dict = {}
     for diagnostic in diagnostics:
         counts[diagnostic.code] = counts.get(diagnostic.code, 0) + 1
     fixable = {d.code for d in diagnostics if _applicable(d, summary)}
     rows = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    if as_json:
+        import json
+
+        entries = [{"code": code, "name": _name(code), "count": count, "fixable": code in fixable} for code, count in rows]
+        return json.dumps(entries, indent=2) + "\n"
     return "".join(f"{count:>5}\t{code}\t{'[*] ' if code in fixable else ''}{_name(code)}\n" for code, count in rows)
 
 

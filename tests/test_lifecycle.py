@@ -1,0 +1,117 @@
+"""Whatever a run starts ends with it, however the run ends; and an interrupted `--fix` leaves every
+file exactly as before or exactly as fixed."""
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+from tests.fixture_cases import FIXTURES
+from tests.process_watch import in_session
+
+pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+
+ORIGINAL = (FIXTURES / "positive" / "list_comprehension.py").read_bytes()
+FIXED = (FIXTURES / "positive" / "list_comprehension.fixed.py").read_bytes()
+FILES = 400
+
+
+def _tree(folder):
+    folder.mkdir()
+    for index in range(FILES):
+        (folder / f"model_{index}.py").write_bytes(ORIGINAL)
+    return folder
+
+
+def _start(folder):
+    process = subprocess.Popen(
+        [sys.executable, "-m", "torchlint", "--fix", "--no-cache", str(folder)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
+    )
+    deadline = time.monotonic() + 30
+    while len(in_session(process.pid)) < 3 and time.monotonic() < deadline:  # the run and its two workers
+        if process.poll() is not None:
+            pytest.fail("the run ended before its workers started: make the tree bigger")
+        time.sleep(0.02)
+    assert len(in_session(process.pid)) >= 3, "the pool never started"
+    time.sleep(0.3)
+    return process
+
+
+def _assert_nothing_left(process, folder):
+    session = process.pid
+    deadline = time.monotonic() + 5
+    while in_session(session) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert in_session(session) == [], "a process of the run is still alive 5 s after it ended"
+    states = {path.read_bytes() for path in folder.glob("*.py")}
+    assert states <= {ORIGINAL, FIXED}, "a file was left neither original nor fixed"
+    assert len(list(folder.glob("*.py"))) == FILES
+
+
+ENDINGS = {
+    # name: (how to end it, exit status, what stderr says)
+    "Ctrl-C to the process group": (lambda p: os.killpg(p.pid, signal.SIGINT), 130, "interrupted"),
+    "SIGINT to the run only": (lambda p: p.send_signal(signal.SIGINT), 130, "interrupted"),
+    "SIGTERM to the run only": (lambda p: p.send_signal(signal.SIGTERM), 143, "stopped by signal 15"),
+    "SIGHUP to the run only": (lambda p: p.send_signal(signal.SIGHUP), 129, "stopped by signal 1"),
+    "SIGKILL of the run": (lambda p: p.kill(), -signal.SIGKILL, ""),
+}
+
+
+@pytest.mark.parametrize("ending", sorted(ENDINGS))
+def test_a_stopped_run_leaves_no_process_and_no_half_written_file(tmp_path, ending):
+    stop, status, said = ENDINGS[ending]
+    folder = _tree(tmp_path / "tree")
+    process = _start(folder)
+    stop(process)
+    _, stderr = process.communicate(timeout=30)
+    if process.returncode == 0 or process.returncode == 1:
+        pytest.skip("the run finished before the signal arrived")
+    assert process.returncode == status
+    lines = stderr.decode().splitlines()
+    if said:
+        assert len(lines) == 1 and said in lines[0], lines
+    _assert_nothing_left(process, folder)
+
+
+def test_a_finished_run_leaves_no_process(tmp_path):
+    folder = _tree(tmp_path / "tree")
+    process = _start(folder)
+    process.communicate(timeout=120)
+    assert process.returncode == 0
+    _assert_nothing_left(process, folder)
+    assert {path.read_bytes() for path in folder.glob("*.py")} == {FIXED}
+
+
+BUSY_POOL = (
+    "import time\nfrom torchlint.runner import _Workers\n"
+    "workers = _Workers(2).__enter__()\nworkers.map(abs, list(range(100)), 1)\n"
+    "print('ready', flush=True)\nworkers.map(time.sleep, [30, 30], 1)\n"
+)
+
+
+def test_busy_workers_end_when_their_parent_is_killed():
+    """A worker in the middle of a long file would otherwise finish it first: it must not outlive the run."""
+    process = subprocess.Popen([sys.executable, "-c", BUSY_POOL], stdout=subprocess.PIPE, start_new_session=True)
+    assert process.stdout.readline() == b"ready\n"
+    assert len(in_session(process.pid)) == 3
+    time.sleep(0.5)  # both workers are now asleep in their task
+    process.kill()
+    process.wait(timeout=10)
+    deadline = time.monotonic() + 5
+    while in_session(process.pid) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert in_session(process.pid) == []
+
+
+def test_language_server_ends_when_its_client_vanishes():
+    pytest.importorskip("pygls")
+    process = subprocess.Popen([sys.executable, "-m", "torchlint", "server"], stdin=subprocess.PIPE,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    time.sleep(1)
+    process.stdin.close()  # the editor is gone
+    process.wait(timeout=10)
+    assert in_session(process.pid) == []
