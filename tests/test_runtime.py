@@ -31,7 +31,7 @@ def test_runtime_finds_what_the_linter_finds(fixture, static_findings):
     model, _ = import_file(fixture.path).build()
     at_runtime = {(item.path.split("[")[0], item.code) for item in find_unregistered(model)}
     assert at_runtime == static_findings[str(fixture.path)]
-    assert all(item.parameters > 0 or item.kind == "module" for item in find_unregistered(model))
+    assert all(item.parameters > 0 or item.kind in ("module", "plain tensor") for item in find_unregistered(model))
 
 
 @pytest.mark.parametrize("fixture", [f for f in POSITIVES if f.fixed_path(unsafe=True)], ids=lambda f: f.id)
@@ -63,8 +63,13 @@ def test_plain_trainable_tensor_attribute_is_found():
             self.scale = torch.ones(3, requires_grad=True)
             self.frozen = torch.ones(3)
 
-    (item,) = find_unregistered(Net())
-    assert (item.path, item.kind, item.parameters, item.code) == ("scale", "tensor", 3, None)
+    scale, frozen = find_unregistered(Net())
+    assert (scale.path, scale.kind, scale.parameters, scale.code) == ("scale", "tensor", 3, "TL006")
+    assert (frozen.path, frozen.kind, frozen.code) == ("frozen", "plain tensor", "TL007")
+    assert [item.path for item in find_unregistered(Net(), kinds=("tensor",))] == ["scale"]
+    with pytest.raises(AssertionError):
+        assert_registered(Net())
+    assert_registered(torch.nn.Linear(1, 1), kinds=("plain tensor",))
 
 
 def test_import_torchlint_does_not_import_torch():

@@ -30,6 +30,10 @@ def stored_but_unregistered(model: nn.Module, depth: int = 3) -> List[Tuple[str,
         if isinstance(value, nn.Parameter):
             if id(value) not in registered_params:
                 lost.append((path, value))
+        elif isinstance(value, torch.Tensor):  # a trainable leaf (TL006) or, on self, a tensor that is no buffer (TL007)
+            if id(value) not in registered_params and id(value) not in registered_buffers:
+                if value.requires_grad or level == 0:
+                    lost.append((path, value))
         elif isinstance(value, nn.Module):
             if module_lost(value):
                 lost.append((path, value))
@@ -65,6 +69,10 @@ def parameter_count(model: nn.Module) -> int:
     return sum(p.numel() for p in model.parameters())
 
 
+def buffer_count(model: nn.Module) -> int:
+    return sum(b.numel() for b in model.buffers())
+
+
 def run_model(fixture_module, model, example):
     runner = getattr(fixture_module, "run", None)
     output = runner(model, example) if runner is not None else model(example)
@@ -78,8 +86,12 @@ def assert_fully_registered(fixture_module, expected_parameters: int) -> None:
     assert parameter_count(model) == expected_parameters
     state = model.state_dict()
     assert sum(t.numel() for k, t in state.items() if _is_parameter_key(model, k)) == expected_parameters
+    expected_buffers = getattr(fixture_module, "BUFFERS", None)
+    if expected_buffers is not None:
+        assert buffer_count(model) == expected_buffers
     model.to(torch.float64)
     assert all(p.dtype == torch.float64 for p in model.parameters())
+    assert all(b.dtype == torch.float64 for b in model.buffers() if b.is_floating_point())
     model.eval()
     assert all(not m.training for m in model.modules())
     model.train()

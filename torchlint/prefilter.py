@@ -18,6 +18,7 @@ from functools import lru_cache
 from typing import Dict, FrozenSet, Iterable, Iterator, List, Optional, Set, Tuple
 
 from torchlint.analysis.class_state import own_state
+from torchlint.analysis.tensors_table import TENSOR_FACTORIES
 from torchlint.analysis.imports import ClassRecord, ImportMap, ImportStatement, ModuleRecords
 from torchlint.settings import Settings, stateless_modules_selected
 from torchlint.torch_knowledge import (
@@ -244,6 +245,10 @@ class _Evidence:
             return self._counts(value, None)
         if not isinstance(value, ast.Call):
             return False
+        if any(k.arg == "requires_grad" for k in value.keywords) or (
+            isinstance(value.func, ast.Attribute) and value.func.attr == "requires_grad_"
+        ):
+            return True  # a trainable tensor: nn.ParameterList / ParameterDict would register it
         func = value.func
         if isinstance(func, ast.Name) and func.id in method.bindings:  # `cls = nn.LSTM if c else nn.GRU; cls(...)`
             return self.element(func, method, depth + 1)
@@ -282,6 +287,23 @@ class _Evidence:
             keywords=frozenset(k.arg for k in value.keywords if k.arg),
             unpacks=any(isinstance(arg, ast.Starred) for arg in value.args) or any(k.arg is None for k in value.keywords),
         )
+
+    def tensor(self, value: ast.AST, method: "_Method", depth: int = 0) -> bool:
+        """Could this store put a torch tensor on self (TL006, TL007)? A torch factory call, perhaps
+        through tensor methods or a local, or anything with `requires_grad`."""
+        if depth > _MAX_DEPTH:
+            return True
+        if isinstance(value, ast.Name):
+            return any(self.tensor(bound, method, depth + 1) for bound in method.bindings.get(value.id, ()))
+        if not isinstance(value, ast.Call):
+            return False
+        if any(k.arg == "requires_grad" for k in value.keywords):
+            return True
+        func = value.func
+        qualified = self.imports.qualify_dotted(_dotted(func)) or ""
+        if qualified.startswith("torch.") and qualified.count(".") == 1 and qualified[6:] in TENSOR_FACTORIES:
+            return True
+        return isinstance(func, ast.Attribute) and self.tensor(func.value, method, depth + 1)
 
     def fill(self, fill: Tuple[str, ast.AST], method: "_Method", depth: int) -> bool:
         how, value = fill
@@ -377,6 +399,8 @@ def _class_has_candidate(node: ast.ClassDef, imports: ImportMap, settings: Setti
     evidence = _Evidence(imports, settings, methods)
     for method in methods.values():
         for attribute, value in method.stores:
+            if evidence.tensor(value, method):
+                return True
             if evidence.container(value, method) or (
                 _container_like(value, method, methods)
                 and any(evidence.fill(fill, other, 0) for other in methods.values() for fill in other.fills.get(attribute, ()))

@@ -10,7 +10,7 @@ from __future__ import annotations
 import inspect
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Dict, List, Optional, Set
+from typing import Dict, List, Optional, Sequence, Set
 
 import torch
 from torch import nn
@@ -26,10 +26,17 @@ _CONTAINER_CODES = {  # (container type, element kind) -> the static rule it mat
 _MODULE_INTERNALS = frozenset(vars(nn.Module()))  # torch's own bookkeeping on every module
 
 
+# What find_unregistered can report. "plain tensor": a tensor attribute that is neither a parameter
+# nor a buffer (TL007's concern: .to() and state_dict() miss it); it is often deliberate, so
+# assert_registered leaves it out unless asked.
+KINDS = ("module", "parameter", "tensor", "plain tensor")
+DEFAULT_KINDS = ("module", "parameter", "tensor")
+
+
 @dataclass(frozen=True)
 class Unregistered:
     path: str  # "encoder.layers[2]"
-    kind: str  # "module", "parameter" or "tensor" (requires_grad, not a Parameter)
+    kind: str  # one of KINDS; "tensor": a leaf with requires_grad that is not a Parameter
     parameters: int  # how many parameter values are lost with it
     code: Optional[str]  # the TL code of the matching static finding; None for a plain attribute
 
@@ -38,8 +45,9 @@ class Unregistered:
         return f"{code}{self.path}: unregistered {self.kind} ({self.parameters} parameters lost)"
 
 
-def find_unregistered(model: nn.Module, depth: int = 3) -> List[Unregistered]:
-    """Everything trainable or stateful stored on the model's modules but unknown to the model."""
+def find_unregistered(model: nn.Module, depth: int = 3, kinds: Sequence[str] = KINDS) -> List[Unregistered]:
+    """Everything trainable or stateful stored on the model's modules but unknown to the model, of the
+    given kinds."""
     registered_parameters = {id(p) for p in model.parameters()}
     registered_buffers = {id(b) for b in model.buffers()}
     registered_modules = {id(m) for m in model.modules()}
@@ -53,8 +61,12 @@ def find_unregistered(model: nn.Module, depth: int = 3) -> List[Unregistered]:
             if id(value) not in registered_parameters:
                 seen.add(id(value))
                 kind = "parameter" if isinstance(value, nn.Parameter) else "tensor"
-                code = _CONTAINER_CODES.get((container, "parameter")) if container else None
+                code = _CONTAINER_CODES.get((container, "parameter")) if container else "TL006"
                 found.append(Unregistered(path, kind, value.numel(), code))
+        elif isinstance(value, torch.Tensor) and container is None:
+            if id(value) not in registered_buffers:
+                seen.add(id(value))
+                found.append(Unregistered(path, "plain tensor", 0, "TL007"))
         elif isinstance(value, nn.Module):
             if id(value) not in registered_modules and _loses_state(value, registered_parameters, registered_buffers):
                 seen.add(id(value))
@@ -73,11 +85,12 @@ def find_unregistered(model: nn.Module, depth: int = 3) -> List[Unregistered]:
         for name, value in vars(module).items():
             if name not in _MODULE_INTERNALS:
                 visit(f"{prefix}.{name}" if prefix else name, value, None, 0)
-    return found
+    return [item for item in found if item.kind in kinds]
 
 
-def assert_registered(model: nn.Module) -> None:
-    lost = find_unregistered(model)
+def assert_registered(model: nn.Module, kinds: Sequence[str] = DEFAULT_KINDS) -> None:
+    """AssertionError listing what is lost, of the given kinds (add "plain tensor" for TL007's)."""
+    lost = find_unregistered(model, kinds=kinds)
     if lost:
         listing = "\n".join(f"  {item.describe()}" for item in lost)
         raise AssertionError(f"{type(model).__name__} holds {len(lost)} unregistered object(s):\n{listing}")

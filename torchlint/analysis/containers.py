@@ -16,6 +16,7 @@ from torchlint.analysis.class_facts import CallFact, ClassFacts, Fill, MethodFac
 from torchlint.analysis.cst_names import dotted_name
 from torchlint.analysis.imports import ImportMap
 from torchlint.analysis.resolver import MODULE_KINDS, STATEFUL_MODULE_KINDS, Resolver, ValueKind
+from torchlint.analysis.tensors import trainable_leaf
 from torchlint.analysis.shapes import Family, Shape
 from torchlint.torch_knowledge import MODULE_RETURNING_METHODS
 
@@ -173,6 +174,8 @@ class _Evaluator:
                 return self.returned_kinds(helper, step)
             if isinstance(func, cst.Name) and func.value in method.bindings:  # `cls = nn.LSTM if c else nn.GRU`
                 return self._class_kinds(func, method, step)
+            if trainable_leaf(expr, self.resolver) is not None:
+                return frozenset((ValueKind.TRAINABLE_TENSOR,))
             return self.resolver.kinds_of_call(func, expr)
         if isinstance(expr, cst.Name):
             if expr.value == "None":
@@ -645,7 +648,7 @@ def _family(contents: Contents) -> Optional[Family]:
         return None
     if contents.kinds & STATEFUL_MODULE_KINDS:
         return Family.MODULES
-    if ValueKind.PARAMETER in contents.kinds:
+    if contents.kinds & {ValueKind.PARAMETER, ValueKind.TRAINABLE_TENSOR}:
         return Family.PARAMETERS
     if ValueKind.STATELESS_MODULE in contents.kinds:
         return Family.STATELESS_MODULES

@@ -11,6 +11,7 @@ from torchlint.analysis.class_state import resolve_states
 from torchlint.analysis.containers import ContainerAttribute, find_container_attributes, returned_kinds
 from torchlint.analysis.cst_names import import_statement
 from torchlint.analysis.imports import ClassRecord, ImportMap, ImportStatement
+from torchlint.analysis.tensors import TensorAttribute, find_tensor_attributes
 from torchlint.analysis.resolver import MODULE_KINDS, Resolver, ValueKind
 from torchlint.analysis.walk import children
 from torchlint.settings import ProjectKnowledge
@@ -19,8 +20,9 @@ from torchlint.torch_knowledge import REGISTERING_CONTAINERS, torch_nn_class_nam
 
 def analyse_module(
     module: cst.Module, imports: ImportMap, project: ProjectKnowledge, class_records: Iterable[ClassRecord] = ()
-) -> List[ContainerAttribute]:
-    """`class_records`: the file's module-level classes as the `ast` stage read them, with their state."""
+) -> List[Union[ContainerAttribute, TensorAttribute]]:
+    """What the rules judge: container attributes and tensor attributes of the file's module classes.
+    `class_records`: the file's module-level classes as the `ast` stage read them, with their state."""
     resolver = Resolver(imports=imports, project=project)
     own = {f"{imports.module_name}.{record.name}": record.state for record in class_records}
     resolver.class_states.update(resolve_states(own, project.class_states))
@@ -31,12 +33,13 @@ def analyse_module(
     module_classes = _module_classes(class_nodes, resolvers, imports.module_name)
     shadowed = frozenset(name for name in _SHADOWABLE if imports.binds(name))
     _find_factories(module, resolver, shadowed)
-    containers: List[ContainerAttribute] = []
+    containers: List[Union[ContainerAttribute, TensorAttribute]] = []
     for node in class_nodes:
         if node in module_classes:
             facts = collect_class_facts(node, set(shadowed))
             facts.subclasses_torch_container = any(_is_torch_container(resolvers[node], base) for base in _bases(node))
             containers.extend(find_container_attributes(facts, resolvers[node], shadowed))
+            containers.extend(find_tensor_attributes(facts, resolvers[node]))
     return containers
 
 

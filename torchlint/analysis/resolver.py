@@ -29,6 +29,7 @@ class ValueKind(enum.Enum):
     MODE_MODULE = "module that acts by train/eval mode"
     STATELESS_MODULE = "stateless module"
     PARAMETER = "parameter"
+    TRAINABLE_TENSOR = "tensor with requires_grad=True"  # nn.ParameterList / ParameterDict make it a parameter
     NONE = "None"  # a placeholder nn.ModuleList accepts
     REGISTERED = "registered elsewhere"  # the same object reaches torch another way
     UNKNOWN = "unknown"

@@ -81,6 +81,8 @@ def _risks(container: ContainerAttribute, target: str) -> List[str]:
     """Reasons the rewrite may change behaviour that the code relies on: an unsafe fix."""
     attribute = f"self.{container.attribute}"
     reasons: List[str] = []
+    if ValueKind.TRAINABLE_TENSOR in container.contents.kinds:
+        reasons.append(f"nn.{target} turns the requires_grad tensors of {attribute} into new nn.Parameter objects")
     if container.contents.repeated:
         reasons.append(f"{attribute} repeats one module: registering it shares its weights under several names")
     if container.shape is Shape.DICT and any(key.value is None and not key.literal for key in container.contents.keys):
@@ -153,7 +155,7 @@ def _holds_only_its_family(container: ContainerAttribute) -> bool:
     if not container.contents.all_known:
         return False
     if container.family is Family.PARAMETERS:
-        return kinds <= {ValueKind.PARAMETER, ValueKind.NONE}
+        return kinds <= {ValueKind.PARAMETER, ValueKind.TRAINABLE_TENSOR, ValueKind.NONE}
     return kinds <= MODULE_KINDS | {ValueKind.NONE}
 
 

@@ -86,6 +86,19 @@ def what_is_lost(kinds: "FrozenSet[ValueKind]", family: Family) -> str:
     return "eval() and train() never reach them, so they act in training mode forever"
 
 
+def _held(container: "ContainerAttribute") -> str:
+    from torchlint.analysis.resolver import ValueKind
+
+    if container.family is Family.MODULES:
+        return "nn.Modules"
+    if container.family is Family.STATELESS_MODULES:
+        return "stateless nn.Modules"
+    trainable = ValueKind.TRAINABLE_TENSOR in container.contents.kinds
+    if trainable and ValueKind.PARAMETER in container.contents.kinds:
+        return "nn.Parameters and tensors with requires_grad=True"
+    return "tensors with requires_grad=True" if trainable else "nn.Parameters"
+
+
 class ContainerRule(Rule):
     """A rule for one (container shape, element family) pair, fixed by one torch container."""
 
@@ -101,11 +114,15 @@ class ContainerRule(Rule):
         from torchlint.fixes.replacements import wrap_stores
         from torchlint.fixes.safety import assess
 
+        from torchlint.analysis.containers import ContainerAttribute
+
+        if not isinstance(container, ContainerAttribute):
+            return None
         if container.shape not in self.shapes or container.family is not self.family:
             return None
         attribute = f"self.{container.attribute}"
         torch_container = self.container_for(container.shape)
-        held = {Family.MODULES: "nn.Modules", Family.PARAMETERS: "nn.Parameters"}.get(self.family, "stateless nn.Modules")
+        held = _held(container)
         lost = what_is_lost(container.contents.kinds, self.family)
         message = f"{attribute} keeps {held} in {_A_CONTAINER[container.shape]}: {lost}; use nn.{torch_container}"
         safety = assess(container, torch_container, self.always_unsafe(container))

@@ -1,0 +1,80 @@
+from typing import TYPE_CHECKING
+
+from torchlint.analysis.tensors import TensorProblem
+from torchlint.rules.base import Example
+from torchlint.rules.tensor_rule import SAFE, TensorRule, type_checked
+
+if TYPE_CHECKING:
+    from torchlint.analysis.tensors import TensorAttribute
+
+
+class TrainableTensorNotParameter(TensorRule):
+    code = "TL006"
+    name = "trainable-tensor-not-parameter"
+    problem = TensorProblem.TRAINABLE_LEAF
+    documentation = """
+    ## What it does
+    Finds a tensor made with `requires_grad=True` (`torch.randn(d, requires_grad=True)`,
+    `torch.zeros(d).requires_grad_()`, `Variable(torch.ones(d), requires_grad=True)`) stored on
+    `self` in an `nn.Module` subclass. In a plain list or dict, TL004 / TL005 report it.
+
+    ## Why is this bad?
+    Only `nn.Parameter`s are registered. A trainable leaf tensor is missing from `.parameters()`, so
+    an optimizer built the usual way never updates it; `state_dict()` drops it and `.to(device)`
+    leaves it behind. Training runs without an error and the weight never changes.
+
+    ## Example
+    ```python
+    class Scale(nn.Module):
+        def __init__(self, d):
+            super().__init__()
+            self.gain = torch.ones(d, requires_grad=True)
+    ```
+
+    ## Use instead
+    ```python
+    class Scale(nn.Module):
+        def __init__(self, d):
+            super().__init__()
+            self.gain = nn.Parameter(torch.ones(d))
+    ```
+
+    ## Fix safety
+    Safe when the tensor is a fresh leaf made by a torch factory and the attribute is assigned
+    nowhere else: the same call without `requires_grad`, wrapped in `nn.Parameter` (same values, same
+    random numbers). No fix when the attribute is assigned again elsewhere or when the class checks
+    its type. Not reported when the attribute is handed to `nn.Parameter` or `register_parameter`
+    later, returned by a method (a deliberate exclusion such as `arch_parameters()`), or when the
+    class overrides `_apply` or `__setattr__`.
+    """
+    valid = (
+        "import torch\nimport torch.nn as nn\n\nclass Net(nn.Module):\n    def __init__(self):\n"
+        "        super().__init__()\n        self.w = nn.Parameter(torch.ones(2))\n",
+        "import torch\nimport torch.nn as nn\n\nclass Search(nn.Module):\n    def __init__(self):\n"
+        "        super().__init__()\n        self.alphas = torch.zeros(4, requires_grad=True)\n\n"
+        "    def arch_parameters(self):\n        return [self.alphas]\n",
+    )
+    invalid = (
+        Example(
+            "import torch\nimport torch.nn as nn\n\nclass Net(nn.Module):\n    def __init__(self):\n"
+            "        super().__init__()\n        self.w = torch.randn(2, requires_grad=True)\n",
+            "import torch\nimport torch.nn as nn\n\nclass Net(nn.Module):\n    def __init__(self):\n"
+            "        super().__init__()\n        self.w = nn.Parameter(torch.randn(2))\n",
+        ),
+    )
+
+    def fix_safety(self, subject: "TensorAttribute"):
+        if subject.other_stores:
+            return None, f"self.{subject.attribute} is assigned elsewhere too"
+        if type_checked(subject):
+            return None, f"the class checks the type of self.{subject.attribute}"
+        return SAFE, None
+
+    def replacements(self, subject: "TensorAttribute"):
+        import libcst as cst
+
+        from torchlint.fixes.naming import container_reference
+
+        reference, needed = container_reference(subject.imports, "Parameter", subject.store.method)
+        wrapped = cst.Call(func=reference, args=[cst.Arg(subject.fresh_leaf)])
+        return [(subject.store.value, wrapped, subject.store.statement)], [needed] if needed else []
