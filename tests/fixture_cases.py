@@ -11,6 +11,9 @@ from typing import List, Optional, Tuple
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
+# The settings every fixture is checked with: the default rules and the opt-in TL007 (TL008's stateless
+# containers are left out: the negative fixtures hold some on purpose).
+FIXTURE_SELECT = ("TL", "TL007")
 _EXPECT = re.compile(r"#\s*expect:\s*(?P<codes>TL\d+(?:\s*,\s*TL\d+)*)")
 
 

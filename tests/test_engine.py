@@ -74,7 +74,9 @@ def test_module_bases_and_factories_from_settings():
     assert [d.code for d in lint_source(source, settings=settings)] == ["TL001"]
 
 
-@pytest.mark.parametrize("settings", [Settings(), Settings(select=("TL", "TL008"))], ids=["default", "opt-in"])
+@pytest.mark.parametrize(
+    "settings", [Settings(), Settings(select=("TL", "TL007", "TL008"))], ids=["default", "opt-in"]
+)
 def test_prefilter_changes_no_finding(monkeypatch, settings):
     paths = discover([str(FIXTURES)])
     with_prefilter = run(paths, settings).diagnostics

@@ -4,7 +4,7 @@ import shutil
 import pytest
 
 from tests.cli_runner import run_cli
-from tests.fixture_cases import FIXTURES, fixtures, import_file
+from tests.fixture_cases import FIXTURE_SELECT, FIXTURES, fixtures, import_file
 from tests.torch_proof import run_model
 
 POSITIVES = fixtures("positive")
@@ -27,15 +27,16 @@ def _copy(fixture, tmp_path):
 def test_fix_gives_expected_text_and_is_idempotent(fixture, unsafe, tmp_path):
     copied, lint_target = _copy(fixture, tmp_path)
     flags = ["--fix", "--unsafe-fixes"] if unsafe else ["--fix"]
-    run_cli([*flags, str(lint_target)])
+    select = ["--select", ",".join(FIXTURE_SELECT)]
+    run_cli([*flags, *select, str(lint_target)])
     expected = fixture.fixed_path(unsafe)
     expected_bytes = expected.read_bytes() if expected else fixture.path.read_bytes()
     assert copied.read_bytes() == expected_bytes
 
-    second = run_cli([*flags, str(lint_target)])
+    second = run_cli([*flags, *select, str(lint_target)])
     assert copied.read_bytes() == expected_bytes, "a second --fix must change nothing"
     if expected is not None:
-        check = run_cli(["--output-format", "concise", str(copied)])
+        check = run_cli(["--output-format", "concise", *select, str(copied)])
         assert check.stdout == "", "nothing that was fixed may be reported again"
     assert second.exit_code in (0, 1)
 
@@ -44,7 +45,7 @@ def test_fix_gives_expected_text_and_is_idempotent(fixture, unsafe, tmp_path):
 def test_fix_leaves_unsafe_and_unfixable_models_running(fixture, tmp_path):
     pytest.importorskip("torch")
     copied, lint_target = _copy(fixture, tmp_path)
-    result = run_cli(["--fix", str(lint_target)])
+    result = run_cli(["--fix", "--select", ",".join(FIXTURE_SELECT), str(lint_target)])
     assert result.exit_code == 1, "findings remain, so --fix exits 1"
     module = import_file(copied)
     model, example = module.build()

@@ -1,7 +1,7 @@
 """Every fixture reports exactly the findings written in its `# expect:` comments."""
 import pytest
 
-from tests.fixture_cases import FIXTURES, fixtures
+from tests.fixture_cases import FIXTURE_SELECT, FIXTURES, fixtures
 from torchlint.runner import run
 from torchlint.files import discover
 from torchlint.settings import Settings
@@ -9,7 +9,7 @@ from torchlint.settings import Settings
 
 @pytest.fixture(scope="module")
 def findings_by_file():
-    report = run(discover([str(FIXTURES)]), Settings())
+    report = run(discover([str(FIXTURES)]), Settings(select=FIXTURE_SELECT))
     found = {}
     for diagnostic in report.diagnostics:
         found.setdefault(diagnostic.filename, []).append((diagnostic.location.row, diagnostic.code))

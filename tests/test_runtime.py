@@ -5,7 +5,7 @@ import sys
 
 import pytest
 
-from tests.fixture_cases import FIXTURES, fixtures, import_file
+from tests.fixture_cases import FIXTURE_SELECT, FIXTURES, fixtures, import_file
 from torchlint.files import discover
 from torchlint.runner import run
 from torchlint.settings import Settings
@@ -20,7 +20,7 @@ NEGATIVES = [f for f in fixtures("negative") if f.builds()]
 @pytest.fixture(scope="module")
 def static_findings():
     found = {}
-    for d in run(discover([str(FIXTURES)]), Settings()).diagnostics:
+    for d in run(discover([str(FIXTURES)]), Settings(select=FIXTURE_SELECT)).diagnostics:
         attribute = re.match(r"self\.(\w+)", d.message).group(1)
         found.setdefault(d.filename, set()).add((attribute, d.code))
     return found

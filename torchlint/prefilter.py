@@ -20,7 +20,7 @@ from typing import Dict, FrozenSet, Iterable, Iterator, List, Optional, Set, Tup
 from torchlint.analysis.class_state import own_state
 from torchlint.analysis.tensors_table import TENSOR_FACTORIES
 from torchlint.analysis.imports import ClassRecord, ImportMap, ImportStatement, ModuleRecords
-from torchlint.settings import Settings, stateless_modules_selected
+from torchlint.settings import Settings, stateless_modules_selected, tensor_rules_selected
 from torchlint.torch_knowledge import (
     EXTRA_MODULE_BASES,
     MODULE_RETURNING_METHODS,
@@ -191,6 +191,7 @@ class _Evidence:
         self.factories = frozenset(settings.module_factories)
         self.methods = methods
         self.stateless_count = stateless_modules_selected(settings)
+        self.trainable_count, self.plain_tensors_count = tensor_rules_selected(settings)
 
     def container(self, value: ast.AST, method: "_Method", depth: int = 0) -> bool:
         if depth > _MAX_DEPTH:
@@ -298,11 +299,13 @@ class _Evidence:
         if not isinstance(value, ast.Call):
             return False
         if any(k.arg == "requires_grad" for k in value.keywords):
-            return True
+            return self.trainable_count
         func = value.func
+        if isinstance(func, ast.Attribute) and func.attr == "requires_grad_" and self.trainable_count:
+            return True
         qualified = self.imports.qualify_dotted(_dotted(func)) or ""
         if qualified.startswith("torch.") and qualified.count(".") == 1 and qualified[6:] in TENSOR_FACTORIES:
-            return True
+            return self.plain_tensors_count
         return isinstance(func, ast.Attribute) and self.tensor(func.value, method, depth + 1)
 
     def fill(self, fill: Tuple[str, ast.AST], method: "_Method", depth: int) -> bool:

@@ -76,6 +76,16 @@ def stateless_modules_selected(settings: Settings) -> bool:
                for rule in all_rules())
 
 
+@lru_cache(maxsize=8)
+def tensor_rules_selected(settings: Settings) -> Tuple[bool, bool]:
+    """(is the rule about trainable tensors selected, is the rule about tensors that should be buffers)."""
+    from torchlint.rules import all_rules
+
+    problems = {getattr(rule, "problem", None) for rule in all_rules() if settings.selects(rule.code)}
+    names = {problem.name for problem in problems if problem is not None}
+    return "TRAINABLE_LEAF" in names, "UNMOVED_TENSOR" in names
+
+
 @lru_cache(maxsize=1)
 def _opt_in_codes() -> FrozenSet[str]:
     from torchlint.rules import all_rules

@@ -12,9 +12,10 @@ class TensorShouldBeBuffer(TensorRule):
     code = "TL007"
     name = "tensor-should-be-buffer"
     problem = TensorProblem.UNMOVED_TENSOR
+    opt_in = True  # see docs/corpus-review.md: too little evidence yet to be on by default
     documentation = """
     ## What it does
-    Finds a tensor made by a torch factory in `__init__` and stored on `self` (a positional table, a
+    Opt-in (select it by name: `--select TL007`). Finds a tensor made by a torch factory in `__init__` and stored on `self` (a positional table, a
     mask, a filter bank) that `forward` combines with one of its own arguments, in arithmetic or a
     torch call, without moving it to that argument's device in the same expression.
 
