@@ -158,10 +158,7 @@ def _report(args: argparse.Namespace, settings, report) -> int:
 
 
 def _was_applied(diagnostic, settings) -> bool:
-    from torchlint.diagnostics import Applicability
-
-    fix = diagnostic.fix
-    return fix is not None and (fix.applicability is Applicability.SAFE or settings.unsafe_fixes)
+    return diagnostic.fix is not None and diagnostic.fix.applies(settings.unsafe_fixes)
 
 
 def _write(changed, write_atomically) -> Tuple[Set[str], Set[str]]:

@@ -36,6 +36,10 @@ class Fix:
     message: str
     edits: Tuple[Edit, ...] = ()
 
+    def applies(self, unsafe_fixes: bool) -> bool:
+        """The one answer to "does `--fix` apply this?": safe fixes always, unsafe ones when asked."""
+        return self.applicability is Applicability.SAFE or unsafe_fixes
+
 
 @dataclass(frozen=True)
 class Diagnostic:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Dict, FrozenSet, List, Mapping, Optional, Sequence, Tuple, Union
 
 from torchlint.analysis.imports import ClassSummary, ImportMap, summarise_classes
-from torchlint.diagnostics import Applicability, Diagnostic, Location
+from torchlint.diagnostics import Diagnostic, Location
 from torchlint.fixes.edits import FileEditor, FixError, Positions, extent
 from torchlint.noqa import is_suppressed
 from torchlint.prefilter import Prescan, class_base_words, mentions_torch, prescan
@@ -154,7 +154,9 @@ def _check_with_libcst(source: SourceFile, settings: Settings, fix: bool, knowle
         )
         for f in kept
     )
-    allowed = [f.fix for f in kept if fix and f.fix is not None and _allowed(f.fix, settings)]
+    allowed = [
+        f.fix for f, d in zip(kept, diagnostics) if fix and d.fix is not None and d.fix.applies(settings.unsafe_fixes)
+    ]
     if not allowed:
         return FileResult(diagnostics)
     return FileResult(diagnostics, editor.apply(allowed))
@@ -172,10 +174,6 @@ def _findings(containers, settings: Settings) -> list:
                 findings.append(finding)
                 break
     return findings
-
-
-def _allowed(fix, settings: Settings) -> bool:
-    return fix.applicability is Applicability.SAFE or settings.unsafe_fixes
 
 
 def _undecodable(data: bytes) -> Optional[str]:

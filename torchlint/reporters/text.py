@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import List, Sequence
 
-from torchlint.diagnostics import Applicability, Diagnostic
+from torchlint.diagnostics import Diagnostic
 from torchlint.reporters import Summary
 
 
@@ -14,8 +14,7 @@ def _line(diagnostic: Diagnostic, summary: Summary) -> str:
 
 
 def _applicable(diagnostic: Diagnostic, summary: Summary) -> bool:
-    fix = diagnostic.fix
-    return fix is not None and (fix.applicability is Applicability.SAFE or summary.unsafe_fixes)
+    return diagnostic.fix is not None and diagnostic.fix.applies(summary.unsafe_fixes)
 
 
 def render_concise(diagnostics: Sequence[Diagnostic], summary: Summary) -> str:
