@@ -25,15 +25,20 @@ def _live_pids() -> List[str]:
     return found
 
 
-def in_session(session: int) -> List[int]:
+def _where(field: int, value: int) -> List[int]:
+    """Live processes whose /proc stat field (after the name) equals `value`."""
     pids = []
     for pid in _live_pids():
         try:
-            if int(_stat_fields(pid)[3]) == session:
+            if int(_stat_fields(pid)[field]) == value:
                 pids.append(int(pid))
         except (OSError, IndexError, ValueError):
             continue
     return pids
+
+
+def in_session(session: int) -> List[int]:
+    return _where(3, session)
 
 
 def carrying_marker(value: str) -> List[int]:
@@ -52,11 +57,4 @@ def carrying_marker(value: str) -> List[int]:
 
 
 def children_of(parent: int) -> List[int]:
-    pids = []
-    for pid in _live_pids():
-        try:
-            if int(_stat_fields(pid)[1]) == parent:
-                pids.append(int(pid))
-        except (OSError, IndexError, ValueError):
-            continue
-    return pids
+    return _where(1, parent)

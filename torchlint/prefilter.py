@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Dict, FrozenSet, Iterable, Iterator, List, Optional, Set, Tuple
 
+from torchlint.analysis.ast_names import dotted_name
 from torchlint.analysis.class_state import own_state
 from torchlint.analysis.tensors_table import TENSOR_FACTORIES
 from torchlint.analysis.imports import ClassRecord, ImportMap, ImportStatement, ModuleRecords
@@ -111,7 +112,7 @@ def _module_records(body: List[ast.stmt]) -> Tuple[ModuleRecords, List[ast.Class
         if isinstance(statement, (ast.Import, ast.ImportFrom)):
             imports.append(_import_record(statement))
         elif isinstance(statement, ast.ClassDef):
-            classes.append(ClassRecord(statement.name, tuple(_dotted(base) for base in statement.bases)))
+            classes.append(ClassRecord(statement.name, tuple(dotted_name(base) for base in statement.bases)))
             class_nodes.append(statement)
         elif isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
             functions.append(statement.name)
@@ -124,17 +125,6 @@ def _module_records(body: List[ast.stmt]) -> Tuple[ModuleRecords, List[ast.Class
             for block in reversed(blocks):
                 pending.extend(reversed(block))
     return ModuleRecords(tuple(imports), tuple(classes), tuple(functions), tuple(assigned)), class_nodes
-
-
-def _dotted(node: ast.AST) -> Optional[str]:
-    if isinstance(node, ast.Subscript):
-        node = node.value
-    if isinstance(node, ast.Name):
-        return node.id
-    if isinstance(node, ast.Attribute):
-        base = _dotted(node.value)
-        return None if base is None else f"{base}.{node.attr}"
-    return None
 
 
 def _statements(body: List[ast.stmt], enter_functions: bool = True) -> Iterator[ast.stmt]:
@@ -259,14 +249,14 @@ class _Evidence:
         if isinstance(func, ast.Attribute) and func.attr in MODULE_RETURNING_METHODS:
             if self.element(func.value, method, depth + 1):
                 return True
-        qualified = self.imports.qualify_dotted(_dotted(func))
+        qualified = self.imports.qualify_dotted(dotted_name(func))
         if qualified == "copy.deepcopy":
             return bool(value.args) and self.element(value.args[0], method, depth + 1)
         return self._counts(func, value)
 
     def _counts(self, func: ast.AST, value: Optional[ast.Call]) -> bool:
         """Could calling `func` make a module or parameter that some selected rule reports?"""
-        qualified = self.imports.qualify_dotted(_dotted(func))
+        qualified = self.imports.qualify_dotted(dotted_name(func))
         if qualified is None:
             return False
         if qualified in self.factories or qualified in PARAMETER_CLASSES or qualified in EXTRA_MODULE_BASES:
@@ -303,7 +293,7 @@ class _Evidence:
         func = value.func
         if isinstance(func, ast.Attribute) and func.attr == "requires_grad_" and self.trainable_count:
             return True
-        qualified = self.imports.qualify_dotted(_dotted(func)) or ""
+        qualified = self.imports.qualify_dotted(dotted_name(func)) or ""
         if qualified.startswith("torch.") and qualified.count(".") == 1 and qualified[6:] in TENSOR_FACTORIES:
             return self.plain_tensors_count
         return isinstance(func, ast.Attribute) and self.tensor(func.value, method, depth + 1)
@@ -388,7 +378,7 @@ class _Method:
 
 
 def _container_call(func: ast.AST) -> bool:
-    dotted = _dotted(func) or ""
+    dotted = dotted_name(func) or ""
     return dotted in _CONTAINER_CALLS or dotted.rsplit(".", 1)[-1] in ("OrderedDict", "fromkeys", "defaultdict")
 
 

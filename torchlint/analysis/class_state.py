@@ -15,6 +15,7 @@ import ast
 import builtins
 from typing import Dict, FrozenSet, Iterable, List, Mapping, Optional, Set, Tuple
 
+from torchlint.analysis.ast_names import dotted_name
 from torchlint.analysis.imports import ImportMap, OwnState
 from torchlint.torch_knowledge import (
     BUFFERS,
@@ -42,7 +43,7 @@ def own_state(node: ast.ClassDef, imports: ImportMap) -> OwnState:
     owns: Set[str] = set()
     depends: List[str] = []
     for base in node.bases:
-        qualified = imports.qualify_dotted(_dotted(base.value if isinstance(base, ast.Subscript) else base))
+        qualified = imports.qualify_dotted(dotted_name(base))
         if qualified is None:
             return OwnState(None)
         if qualified in ("torch.nn.Module", "torch.nn.modules.module.Module"):
@@ -105,7 +106,7 @@ def _call_state(call: ast.Call, imports: ImportMap, methods: Mapping[str, ast.AS
             return nothing, None  # a helper (walked itself) or a method of a torch base
         if func.attr == "__init__":
             return nothing, None  # `super().__init__()`, `nn.Module.__init__(self)`
-    dotted = _dotted(func)
+    dotted = dotted_name(func)
     if dotted is None:
         return _method_of_a_value(func)
     if isinstance(func, ast.Name) and func.id in _BUILTINS and not imports.binds(func.id):
@@ -148,15 +149,6 @@ def _torch_class_state(qualified: str, call: Optional[ast.Call]) -> State:
     keywords = frozenset(k.arg for k in call.keywords if k.arg) if call else frozenset()
     unpacks = bool(call) and (any(isinstance(a, ast.Starred) for a in call.args) or any(k.arg is None for k in call.keywords))
     return torch_module_state(name, positional, keywords, unpacks)
-
-
-def _dotted(node: ast.AST) -> Optional[str]:
-    if isinstance(node, ast.Name):
-        return node.id
-    if isinstance(node, ast.Attribute):
-        base = _dotted(node.value)
-        return None if base is None else f"{base}.{node.attr}"
-    return None
 
 
 def resolve_states(own: Mapping[str, OwnState], known: Mapping[str, State] = {}) -> Dict[str, State]:
