@@ -116,7 +116,8 @@ def _run(args: argparse.Namespace) -> int:
         from torchlint.cache import CACHE_DIRECTORY, Cache
 
         cache = Cache(config.root / CACHE_DIRECTORY, settings)
-    report = run(paths, settings, fix=fixing, cache=cache)
+    single_files = all(not Path(given).is_dir() for given in paths_given)  # pre-commit names files
+    report = run(paths, settings, fix=fixing, cache=cache, neighbours=single_files)
     for message in report.warnings:
         print(f"torchlint: warning: {message}", file=sys.stderr)
     for message in report.errors:

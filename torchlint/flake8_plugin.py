@@ -11,7 +11,8 @@ from typing import Any, Iterator, List, Optional, Sequence, Tuple
 
 from torchlint import __version__
 from torchlint.config import ConfigError, find_pyproject, load
-from torchlint.engine import SourceFile, check_file, scan_file
+from torchlint.engine import SourceFile
+from torchlint.neighbours import check_single_file
 from torchlint.files import module_name
 from torchlint.settings import Settings
 
@@ -49,8 +50,7 @@ class TorchlintChecker:
         name, package = module_name(path) if path.exists() else ("__main__", "")
         source = SourceFile(data, self.filename, name, package)
         # flake8 parsed the file with `ast` already: the prefilter reuses that tree.
-        scan = scan_file(source, settings, tree=self.tree if isinstance(self.tree, ast.Module) else None)
-        result = check_file(source, settings, scan=scan)
+        result = check_single_file(source, settings, tree=self.tree if isinstance(self.tree, ast.Module) else None)
         for diagnostic in result.diagnostics:
             # flake8 adds 1 to the column a plugin yields; ours are already 1-based.
             yield diagnostic.location.row, diagnostic.location.column - 1, f"{diagnostic.code} {diagnostic.message}", type(self)

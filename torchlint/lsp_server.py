@@ -15,7 +15,8 @@ from pygls.uris import to_fs_path
 from torchlint import __version__
 from torchlint.config import ConfigError, find_pyproject, load
 from torchlint.diagnostics import Applicability, Diagnostic, Location
-from torchlint.engine import SourceFile, check_file
+from torchlint.engine import SourceFile
+from torchlint.neighbours import check_single_file
 from torchlint.files import module_name
 from torchlint.settings import Settings
 
@@ -46,7 +47,7 @@ def _lint(uri: str, text: str, fix: bool = False, unsafe: bool = False):
         from dataclasses import replace
 
         settings = replace(settings, unsafe_fixes=True)
-    return check_file(_source(uri, text), settings, fix=fix)
+    return check_single_file(_source(uri, text), settings, fix=fix)
 
 
 def _position(lines: Sequence[str], location: Location) -> types.Position:

@@ -15,7 +15,8 @@ from torchlint.engine import SYNTAX_ERROR_CODE, FileResult, FixError, Scan, Sour
 from torchlint.files import module_name
 from torchlint.prefilter import simple_names
 from torchlint.settings import Settings
-from torchlint.torch_knowledge import EXTRA_MODULE_BASES, State, torch_nn_class_name
+from torchlint.neighbours import module_class_closure
+from torchlint.torch_knowledge import State
 from torchlint.analysis.class_state import resolve_states
 
 _MAX_INDEX_ROUNDS = 4
@@ -38,9 +39,13 @@ class _Outcome:
 
 
 def run(
-    paths: Sequence[Path], settings: Settings, fix: bool = False, jobs: Optional[int] = None, cache: Optional[Cache] = None
+    paths: Sequence[Path], settings: Settings, fix: bool = False, jobs: Optional[int] = None, cache: Optional[Cache] = None,
+    neighbours: bool = False,
 ) -> RunReport:
+    """`neighbours`: also read, from disk, the project modules the files import (for a run given single
+    files, as pre-commit gives them: `torchlint model.py` must know that `Base` in base.py is a module)."""
     with _Workers(jobs or os.cpu_count() or 1) as workers:
+        known, known_states = _neighbour_knowledge(paths, settings) if neighbours else (frozenset(), {})
         stamps = {str(p): stamp(p) for p in paths}
         scans: Dict[str, Scan] = {}
         fresh = []
@@ -50,12 +55,18 @@ def run(
                 fresh.append(path)
             else:
                 scans[str(path)] = cached
-        scans.update(zip(map(str, fresh), workers.map(_scan_path, [(p, settings, frozenset()) for p in fresh], 48)))
+        scans.update(zip(map(str, fresh), workers.map(_scan_path, [(p, settings, known) for p in fresh], 48)))
         if cache:
             for path in fresh:
                 cache.store_scan(str(path), stamps[str(path)], scans[str(path)])
         project_classes = _index(scans, settings, workers, cache, stamps)
-        class_states = _class_states(scans, project_classes)
+        # Names the candidate files import from modules the index did not read (re-exports, files
+        # skipped on their bytes, files outside the run): followed on disk.
+        candidates = [Path(name) for name, scan in scans.items() if scan.needs_libcst]
+        more, more_states = _neighbour_knowledge(candidates, settings)
+        known, known_states = known | (more - project_classes), {**known_states, **more_states}
+        project_classes = project_classes | known
+        class_states = {**known_states, **_class_states(scans, project_classes - known)}
         key = index_key(project_classes, class_states) if cache else ""
         outcomes: Dict[str, _Outcome] = {}
         tasks = []
@@ -172,22 +183,29 @@ def _index(scans: Dict[str, Scan], settings: Settings, workers: _Workers, cache,
 
 
 def _module_classes(scans: Dict[str, Scan], settings: Settings) -> FrozenSet[str]:
-    subclasses: Dict[str, List[str]] = {}
-    pending: List[str] = []
-    roots = set(EXTRA_MODULE_BASES) | set(settings.module_bases)
-    for scan in scans.values():
-        for summary in scan.classes:
-            for base in summary.bases:
-                subclasses.setdefault(base, []).append(summary.qualified_name)
-                if torch_nn_class_name(base) or base in roots:
-                    pending.append(summary.qualified_name)
-    known: Set[str] = set()
-    while pending:
-        name = pending.pop()
-        if name not in known:
-            known.add(name)
-            pending.extend(subclasses.get(name, ()))
-    return frozenset(known)
+    return module_class_closure((summary for scan in scans.values() for summary in scan.classes), settings.module_bases)
+
+
+def _neighbour_knowledge(paths: Sequence[Path], settings: Settings) -> Tuple[FrozenSet[str], Dict[str, State]]:
+    from torchlint.analysis.imports import ImportMap
+    from torchlint.neighbours import imported_knowledge
+    from torchlint.prefilter import prescan
+
+    classes: Set[str] = set()
+    states: Dict[str, State] = {}
+    for path in paths:
+        try:
+            source = _source(path)
+        except OSError:
+            continue
+        found = prescan(source.data, settings, source.module_name, source.package)
+        if found.records is None:
+            continue
+        imports = ImportMap.build(found.records, source.module_name, source.package)
+        more, more_states = imported_knowledge(path, found.records, imports, settings)
+        classes |= more
+        states.update(more_states)
+    return frozenset(classes), states
 
 
 def _class_states(scans: Dict[str, Scan], module_classes: FrozenSet[str]) -> Dict[str, State]:

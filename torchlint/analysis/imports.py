@@ -63,10 +63,12 @@ class ImportMap:
     star_imports_torch_nn: bool = False
     rebound: FrozenSet[str] = frozenset()  # names also bound by a module-level assignment
     package: str = ""
+    imported_from: FrozenSet[str] = frozenset()  # local names bound by `from ... import name`
 
     @classmethod
     def build(cls, records: ModuleRecords, module_name: str, package: str) -> "ImportMap":
         names: Dict[str, str] = {}
+        from_names = set()
         star = False
         for statement in records.imports:
             if not statement.is_from:
@@ -82,10 +84,11 @@ class ImportMap:
                     star = star or base == "torch.nn"
                 else:
                     names[alias or dotted] = f"{base}.{dotted}" if base else dotted
+                    from_names.add(alias or dotted)
         for name in (*records.functions, *(record.name for record in records.classes)):
             names[name] = f"{module_name}.{name}"
         return cls(names=names, module_name=module_name, star_imports_torch_nn=star,
-                   rebound=frozenset(records.assigned), package=package)
+                   rebound=frozenset(records.assigned), package=package, imported_from=frozenset(from_names))
 
     def extended(self, statements: Tuple[ImportStatement, ...]) -> "ImportMap":
         """The names seen inside a function that imports more (`def make(): from torch import nn`)."""
@@ -93,7 +96,8 @@ class ImportMap:
             return self
         local = ImportMap.build(ModuleRecords(imports=statements), self.module_name, self.package)
         return ImportMap({**self.names, **local.names}, self.module_name,
-                         self.star_imports_torch_nn or local.star_imports_torch_nn, self.rebound, self.package)
+                         self.star_imports_torch_nn or local.star_imports_torch_nn, self.rebound, self.package,
+                         self.imported_from | local.imported_from)
 
     def qualify_dotted(self, dotted: Optional[str]) -> Optional[str]:
         """`nn.Linear` -> `torch.nn.Linear` when `nn` is imported from torch; None when unknown."""
@@ -121,7 +125,9 @@ class ClassSummary:
 
 
 def summarise_classes(classes: Iterable[ClassRecord], imports: ImportMap) -> Tuple[ClassSummary, ...]:
-    return tuple(
+    """The module's classes, and each name it imports with `from ... import` as a stand-in for what it
+    names (`pkg.blocks.Block` for `from .layers import Block` in pkg/blocks.py): re-exports resolve."""
+    defined = tuple(
         ClassSummary(
             f"{imports.module_name}.{record.name}",
             tuple(filter(None, map(imports.qualify_dotted, record.bases))),
@@ -129,6 +135,12 @@ def summarise_classes(classes: Iterable[ClassRecord], imports: ImportMap) -> Tup
         )
         for record in classes
     )
+    reexported = tuple(
+        ClassSummary(f"{imports.module_name}.{local}", (target,), OwnState(frozenset(), (target,)))
+        for local, target in sorted(imports.names.items())
+        if local in imports.imported_from and not target.startswith("torch.")
+    )
+    return defined + reexported
 
 
 def _import_from_base(statement: ImportStatement, package: str) -> Optional[str]:
