@@ -16,7 +16,7 @@ from torchlint import __version__
 from torchlint.config import ConfigError, find_pyproject, load
 from torchlint.diagnostics import Applicability, Diagnostic, Location
 from torchlint.engine import SourceFile
-from torchlint.neighbours import check_single_file
+from torchlint.neighbours import check_single_file, forget
 from torchlint.files import module_name
 from torchlint.settings import Settings
 
@@ -88,11 +88,13 @@ def did_open(ls: LanguageServer, params: types.DidOpenTextDocumentParams) -> Non
 
 @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
 def did_change(ls: LanguageServer, params: types.DidChangeTextDocumentParams) -> None:
+    forget(to_fs_path(params.text_document.uri))  # other files that import this one must read it again
     _publish(ls, params.text_document.uri)
 
 
 @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
 def did_save(ls: LanguageServer, params: types.DidSaveTextDocumentParams) -> None:
+    forget(to_fs_path(params.text_document.uri))
     _publish(ls, params.text_document.uri)
 
 
