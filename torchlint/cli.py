@@ -106,7 +106,7 @@ def _run(args: argparse.Namespace) -> int:
     settings = config.settings
     exclusions = Exclusions.from_config(config.root, config.exclude, config.extend_exclude)
     try:
-        paths = discover(paths_given, exclusions, force_exclude=args.force_exclude)
+        paths = discover(paths_given, exclusions, force_exclude=args.force_exclude, notebooks=config.notebooks)
     except PathNotFound as error:
         print(f"torchlint: error: {error}", file=sys.stderr)
         return EXIT_ERROR

@@ -13,7 +13,7 @@ from torchlint.settings import Settings
 
 
 _LIST_KEYS = ("select", "ignore", "exclude", "extend-exclude", "module-bases", "module-factories")
-_ALLOWED = (*_LIST_KEYS, "per-file-ignores", "unsafe-fixes")
+_ALLOWED = (*_LIST_KEYS, "per-file-ignores", "unsafe-fixes", "notebooks")
 
 
 class ConfigError(Exception):
@@ -27,6 +27,7 @@ class Config:
     exclude: Optional[Tuple[str, ...]] = None  # None: the built-in folder list
     extend_exclude: Tuple[str, ...] = ()
     source: Optional[Path] = None
+    notebooks: bool = True  # search folders for *.ipynb too
 
 
 def find_pyproject(start: Path) -> Optional[Path]:
@@ -80,8 +81,10 @@ def _parse(table: Mapping[str, Any], path: Path) -> Config:
             raise ConfigError(f"{path}: unknown key {key!r} in [tool.torchlint]; allowed: {', '.join(_ALLOWED)}")
     lists = {key: _string_list(table, key, path) for key in _LIST_KEYS if key in table}
     unsafe = table.get("unsafe-fixes", False)
-    if not isinstance(unsafe, bool):
-        raise ConfigError(f"{path}: 'unsafe-fixes' must be true or false, not {unsafe!r}")
+    notebooks = table.get("notebooks", True)
+    for key, value in (("unsafe-fixes", unsafe), ("notebooks", notebooks)):
+        if not isinstance(value, bool):
+            raise ConfigError(f"{path}: {key!r} must be true or false, not {value!r}")
     per_file = table.get("per-file-ignores", {})
     if not isinstance(per_file, dict):
         raise ConfigError(f"{path}: 'per-file-ignores' must be a table of glob = [codes]")
@@ -99,7 +102,7 @@ def _parse(table: Mapping[str, Any], path: Path) -> Config:
         root=str(path.parent),
     )
     exclude = tuple(lists["exclude"]) if "exclude" in lists else None
-    return Config(settings, path.parent, exclude, tuple(lists.get("extend-exclude", ())), path)
+    return Config(settings, path.parent, exclude, tuple(lists.get("extend-exclude", ())), path, notebooks)
 
 
 def _string_list(table: Mapping[str, Any], key: str, path: Path, within: str = "") -> Sequence[str]:

@@ -51,6 +51,7 @@ class Diagnostic:
     fix: Optional[Fix] = None
     # Why an offered rewrite is unsafe or absent; shown by --explain and in JSON.
     fix_note: Optional[str] = field(default=None, compare=False)
+    cell: Optional[int] = None  # in a notebook: the cell (1-based); rows and columns are the cell's own
 
     def sort_key(self) -> tuple:
-        return (self.filename, self.location, self.code)
+        return (self.filename, self.cell or 0, self.location, self.code)

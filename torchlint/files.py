@@ -17,6 +17,7 @@ SKIPPED_DIRECTORIES = frozenset(
     )
 )
 PYTHON_SUFFIXES = (".py", ".pyi")
+NOTEBOOK_SUFFIX = ".ipynb"
 
 
 class PathNotFound(Exception):
@@ -70,9 +71,12 @@ def _compiled(patterns: Tuple[str, ...]) -> Tuple[Optional["re.Pattern[str]"], O
     )
 
 
-def discover(paths: Iterable[str], exclusions: Optional[Exclusions] = None, force_exclude: bool = False) -> List[Path]:
+def discover(
+    paths: Iterable[str], exclusions: Optional[Exclusions] = None, force_exclude: bool = False, notebooks: bool = True
+) -> List[Path]:
     """Files named on the command line are taken as they are (unless `force_exclude`); folders are
-    searched for *.py and *.pyi, leaving out what `exclusions` names."""
+    searched for *.py and *.pyi (and *.ipynb unless `notebooks` is off), leaving out what
+    `exclusions` names."""
     exclusions = exclusions or Exclusions(Path.cwd())
     found: List[Path] = []
     seen = set()
@@ -81,7 +85,7 @@ def discover(paths: Iterable[str], exclusions: Optional[Exclusions] = None, forc
         if force_exclude and exclusions.excludes_with_parents(path):
             continue
         if path.is_dir():
-            candidates: Iterable[Path] = _walk(path, exclusions)
+            candidates: Iterable[Path] = _walk(path, exclusions, notebooks)
         elif path.exists() or path.is_symlink():
             candidates = [path]
         else:
@@ -94,7 +98,8 @@ def discover(paths: Iterable[str], exclusions: Optional[Exclusions] = None, forc
     return found
 
 
-def _walk(root: Path, exclusions: Exclusions) -> Iterator[Path]:
+def _walk(root: Path, exclusions: Exclusions, notebooks: bool = True) -> Iterator[Path]:
+    suffixes = PYTHON_SUFFIXES + ((NOTEBOOK_SUFFIX,) if notebooks else ())
     for directory, subdirectories, files in os.walk(root):
         subdirectories[:] = sorted(
             name
@@ -104,7 +109,7 @@ def _walk(root: Path, exclusions: Exclusions) -> Iterator[Path]:
             and not (Path(directory, name, "pyvenv.cfg")).exists()
         )
         for name in sorted(files):
-            if name.endswith(PYTHON_SUFFIXES) and not exclusions.excludes(Path(directory, name)):
+            if name.endswith(suffixes) and not exclusions.excludes(Path(directory, name)):
                 yield Path(directory, name)
 
 

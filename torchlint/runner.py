@@ -12,7 +12,7 @@ from typing import Callable, Dict, FrozenSet, List, Optional, Sequence, Set, Tup
 from torchlint.cache import Cache, index_key, stamp
 from torchlint.diagnostics import Diagnostic, Location
 from torchlint.engine import SYNTAX_ERROR_CODE, FileResult, FixError, Scan, SourceFile, check_file, scan_file
-from torchlint.files import module_name
+from torchlint.files import NOTEBOOK_SUFFIX, module_name
 from torchlint.prefilter import simple_names
 from torchlint.settings import Settings
 from torchlint.neighbours import module_class_closure
@@ -139,7 +139,15 @@ class _Workers:
 
 def _source(path: Path) -> SourceFile:
     name, package = module_name(path)
-    return SourceFile(read_regular_file(path), str(path), name, package)
+    data = read_regular_file(path)
+    if path.suffix == NOTEBOOK_SUFFIX:  # the code cells, as one module (notebooks.py)
+        from torchlint.notebooks import NotANotebook, read
+
+        try:
+            data = read(data).code.encode("utf-8")
+        except NotANotebook as error:
+            raise OSError(errno.EINVAL, str(error), str(path)) from error
+    return SourceFile(data, str(path), name, package)
 
 
 def read_regular_file(path: Path) -> bytes:
@@ -224,9 +232,46 @@ def _check_path(task) -> _Outcome:
         diagnostic = Diagnostic(SYNTAX_ERROR_CODE, f"cannot read: {error.strerror or error}", str(path), location, location)
         return _Outcome(path, FileResult((diagnostic,) if settings.selects_in(SYNTAX_ERROR_CODE, str(path)) else ()))
     try:
-        return _Outcome(path, check_file(source, settings, fix, project_classes, scan, class_states), source.data)
+        result = check_file(source, settings, fix, project_classes, scan, class_states)
     except FixError as error:
         return _Outcome(path, FileResult(()), source.data, f"{path}: {error}")
+    if path.suffix == NOTEBOOK_SUFFIX:
+        return _notebook_outcome(path, result, settings)
+    return _Outcome(path, result, source.data)
+
+
+def _notebook_outcome(path: Path, result: FileResult, settings: Settings) -> _Outcome:
+    """Positions in cells, TL900 for the cells that do not parse, fixes written into cell sources."""
+    from dataclasses import replace
+
+    from torchlint.notebooks import read, write_back
+
+    data = read_regular_file(path)
+    notebook = read(data)
+
+    def in_cell(diagnostic: Diagnostic) -> Diagnostic:
+        cell, row = notebook.locate(diagnostic.location.row)
+        _, end_row = notebook.locate(diagnostic.end_location.row)
+        # Edits are positions in the joined code: the JSON shows the fix without them.
+        fix = replace(diagnostic.fix, edits=()) if diagnostic.fix is not None else None
+        return replace(diagnostic, cell=cell, location=Location(row, diagnostic.location.column),
+                       end_location=Location(end_row, diagnostic.end_location.column), fix=fix)
+
+    diagnostics = [in_cell(d) for d in result.diagnostics]
+    if settings.selects_in(SYNTAX_ERROR_CODE, str(path)):
+        for cell in notebook.cells:
+            if cell.problem is not None:
+                row, column, reason = cell.problem
+                message = f"cannot parse: {reason} at line {row}, column {column}"
+                location = Location(row, column)
+                diagnostics.append(Diagnostic(SYNTAX_ERROR_CODE, message, str(path), location, location, cell=cell.number))
+    fixed = None
+    error = None
+    if result.fixed is not None:
+        fixed = write_back(data, notebook, result.fixed.decode("utf-8"))
+        if fixed is None:
+            error = f"{path}: the notebook's JSON formatting cannot be kept, so its fixes were not written"
+    return _Outcome(path, FileResult(tuple(diagnostics), fixed), data, error)
 
 
 class FileChangedError(Exception):

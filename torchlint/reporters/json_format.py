@@ -27,7 +27,7 @@ def as_dict(diagnostic: Diagnostic) -> Dict[str, Any]:
         }
     rule = rules_by_code().get(diagnostic.code)
     return {
-        "cell": None,
+        "cell": diagnostic.cell,
         "code": diagnostic.code,
         "end_location": _location(diagnostic.end_location),
         "filename": os.path.abspath(diagnostic.filename),

@@ -47,7 +47,8 @@ def render(diagnostics: Sequence[Diagnostic], summary: Summary) -> str:
                             "endLine": d.end_location.row,
                             "endColumn": d.end_location.column,
                         },
-                    }
+                    },
+                    **({"properties": {"cell": d.cell}} if d.cell is not None else {}),
                 }
             ],
         }

@@ -9,7 +9,8 @@ from torchlint.reporters import Summary
 
 def _line(diagnostic: Diagnostic, summary: Summary) -> str:
     marker = " [*]" if _applicable(diagnostic, summary) else ""
-    where = f"{diagnostic.filename}:{diagnostic.location.row}:{diagnostic.location.column}:"
+    cell = f"cell {diagnostic.cell}:" if diagnostic.cell is not None else ""
+    where = f"{diagnostic.filename}:{cell}{diagnostic.location.row}:{diagnostic.location.column}:"
     return f"{where} {diagnostic.code}{marker} {diagnostic.message}"
 
 
