@@ -94,3 +94,31 @@ async def test_fix_all_source_action_and_unsafe_labels(client: LanguageClient):
     fixed = fix_all.edit.changes[URI][0].new_text
     remaining = await _change(client, fixed, 2)
     assert [d.code for d in remaining] == ["TL003"], "only the unsafe fix is left for the user to choose"
+
+
+NOTEBOOK_URI = "file:///tmp/torchlint-lsp-test/model.ipynb"
+NOTEBOOK_CELLS = [
+    "import torch.nn as nn\n%matplotlib inline",
+    "class Net(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.layers = [nn.Linear(2, 2)]\n",
+]
+
+
+async def test_notebook_cells_get_their_own_diagnostics(client: LanguageClient):
+    cell_uris = [f"vscode-notebook-cell:/tmp/torchlint-lsp-test/model.ipynb#cell{i}" for i in range(len(NOTEBOOK_CELLS))]
+    client.notebook_document_did_open(
+        types.DidOpenNotebookDocumentParams(
+            notebook_document=types.NotebookDocument(
+                uri=NOTEBOOK_URI, notebook_type="jupyter-notebook", version=1,
+                cells=[types.NotebookCell(kind=types.NotebookCellKind.Code, document=uri) for uri in cell_uris],
+            ),
+            cell_text_documents=[
+                types.TextDocumentItem(uri=uri, language_id="python", version=1, text=text)
+                for uri, text in zip(cell_uris, NOTEBOOK_CELLS)
+            ],
+        )
+    )
+    while cell_uris[1] not in client.diagnostics:
+        await client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+    (finding,) = client.diagnostics[cell_uris[1]]
+    assert (finding.code, finding.range.start.line, finding.range.start.character) == ("TL001", 3, 8)
+    assert list(client.diagnostics.get(cell_uris[0], [])) == []

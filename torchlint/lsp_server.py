@@ -5,6 +5,7 @@ fix per fixable finding (unsafe ones say so), and a "fix all safe torchlint find
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Dict, List, Optional, Sequence
 
@@ -44,8 +45,6 @@ def _source(uri: str, text: str) -> SourceFile:
 def _lint(uri: str, text: str, fix: bool = False, unsafe: bool = False):
     settings = _settings_for(to_fs_path(uri))
     if unsafe:
-        from dataclasses import replace
-
         settings = replace(settings, unsafe_fixes=True)
     return check_single_file(_source(uri, text), settings, fix=fix)
 
@@ -79,6 +78,62 @@ def _publish(ls: LanguageServer, uri: str) -> None:
     ls.text_document_publish_diagnostics(
         types.PublishDiagnosticsParams(uri=uri, diagnostics=[_lsp_diagnostic(lines, d) for d in result.diagnostics])
     )
+
+
+@server.feature(types.INITIALIZED)
+def initialized(ls: LanguageServer, params: types.InitializedParams) -> None:
+    capabilities = ls.client_capabilities
+    if capabilities is None or capabilities.notebook_document is None:
+        ls.window_log_message(types.LogMessageParams(
+            types.MessageType.Info,
+            "torchlint: this editor does not send notebooks to language servers; "
+            "run `torchlint nb.ipynb` (or the pre-commit hook) to check them",
+        ))
+
+
+_NOTEBOOKS = types.NotebookDocumentSyncOptions(
+    notebook_selector=[types.NotebookDocumentFilterWithCells(cells=[types.NotebookCellLanguage(language="python")])]
+)
+
+
+@server.feature(types.NOTEBOOK_DOCUMENT_DID_OPEN, _NOTEBOOKS)
+def notebook_did_open(ls: LanguageServer, params: types.DidOpenNotebookDocumentParams) -> None:
+    _publish_notebook(ls, params.notebook_document.uri)
+
+
+@server.feature(types.NOTEBOOK_DOCUMENT_DID_CHANGE)
+def notebook_did_change(ls: LanguageServer, params: types.DidChangeNotebookDocumentParams) -> None:
+    _publish_notebook(ls, params.notebook_document.uri)
+
+
+@server.feature(types.NOTEBOOK_DOCUMENT_DID_SAVE)
+def notebook_did_save(ls: LanguageServer, params: types.DidSaveNotebookDocumentParams) -> None:
+    _publish_notebook(ls, params.notebook_document.uri)
+
+
+def _publish_notebook(ls: LanguageServer, notebook_uri: str) -> None:
+    """The notebook's code cells as one module (as the CLI reads a .ipynb); diagnostics go to each cell."""
+    from torchlint.notebooks import join, locate
+
+    notebook = ls.workspace.get_notebook_document(notebook_uri=notebook_uri)
+    if notebook is None:
+        return
+    code_cells = [cell for cell in notebook.cells if cell.kind == types.NotebookCellKind.Code]
+    texts = {cell.document: ls.workspace.get_text_document(cell.document).source for cell in code_cells}
+    numbered = list(enumerate(code_cells, start=1))
+    code, cells = join([(number, texts[cell.document]) for number, cell in numbered])
+    result = _lint(notebook_uri, code)
+    by_cell: Dict[int, List[Diagnostic]] = {number: [] for number, _ in numbered}
+    for diagnostic in result.diagnostics:
+        number, row = locate(cells, diagnostic.location.row)
+        _, end_row = locate(cells, diagnostic.end_location.row)
+        by_cell[number].append(replace(diagnostic, location=Location(row, diagnostic.location.column),
+                                       end_location=Location(end_row, diagnostic.end_location.column)))
+    for number, cell in numbered:
+        lines = texts[cell.document].splitlines()
+        ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(
+            uri=cell.document, diagnostics=[_lsp_diagnostic(lines, d) for d in by_cell[number]]
+        ))
 
 
 @server.feature(types.TEXT_DOCUMENT_DID_OPEN)

@@ -36,12 +36,16 @@ class Notebook:
     cells: Tuple[Cell, ...]
 
     def locate(self, row: int) -> Tuple[int, int]:
-        """A row of the joined code -> (cell number, row in that cell)."""
-        for cell in self.cells:
-            if cell.first_row <= row < cell.first_row + cell.rows:
-                return cell.number, row - cell.first_row + 1
-        last = self.cells[-1] if self.cells else Cell(1, 1, 1)
-        return last.number, max(1, row - last.first_row + 1)
+        return locate(self.cells, row)
+
+
+def locate(cells: Tuple[Cell, ...], row: int) -> Tuple[int, int]:
+    """A row of the joined code -> (cell number, row in that cell)."""
+    for cell in cells:
+        if cell.first_row <= row < cell.first_row + cell.rows:
+            return cell.number, row - cell.first_row + 1
+    last = cells[-1] if cells else Cell(1, 1, 1)
+    return last.number, max(1, row - last.first_row + 1)
 
 
 def read(data: bytes) -> Notebook:
@@ -51,13 +55,22 @@ def read(data: bytes) -> Notebook:
         raise NotANotebook(f"not a notebook: {error}") from error
     if not isinstance(document, dict) or not isinstance(document.get("cells"), list):
         raise NotANotebook("not a notebook: no list of cells")
+    code_cells = [
+        (number, _text(cell.get("source", "")))
+        for number, cell in enumerate(document["cells"], start=1)
+        if isinstance(cell, dict) and cell.get("cell_type") == "code"
+    ]
+    code, cells = join(code_cells)
+    return Notebook(document, code, cells)
+
+
+def join(code_cells: List[Tuple[int, str]]) -> Tuple[str, Tuple[Cell, ...]]:
+    """(cell number, source) of each code cell -> the module they make together, and where each sits.
+    The language server joins the cells an editor sends the same way."""
     pieces: List[str] = []
     cells: List[Cell] = []
     row = 1
-    for number, cell in enumerate(document["cells"], start=1):
-        if not isinstance(cell, dict) or cell.get("cell_type") != "code":
-            continue
-        text = _text(cell.get("source", ""))
+    for number, text in code_cells:
         lines = text.split("\n")
         if lines and lines[-1] == "":
             lines.pop()
@@ -69,7 +82,7 @@ def read(data: bytes) -> Notebook:
         pieces.append("\n".join(masked or [""]) + "\n")
         cells.append(Cell(number, row, rows, problem))
         row += rows
-    return Notebook(document, "".join(pieces), tuple(cells))
+    return "".join(pieces), tuple(cells)
 
 
 def write_back(data: bytes, notebook: Notebook, fixed_code: str) -> Optional[bytes]:
