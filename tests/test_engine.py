@@ -57,10 +57,10 @@ def test_other_files_of_the_run_are_indexed(tmp_path):
         "class Model(Base):\n    def __init__(self):\n        super().__init__()\n        self.blocks = [Block()]\n"
         "        self.gates = [Gate()]  # owns nothing: not reported by default\n"
     )
-    alone = run(discover([str(package / "model.py")]), Settings())
-    assert alone.diagnostics == [], "alone, nothing proves Block or Base is a module"
     together = run(discover([str(package)]), Settings())
     assert [(d.code, d.location.row) for d in together.diagnostics] == [("TL001", 8)]
+    alone = run(discover([str(package / "model.py")]), Settings(), neighbours=True)
+    assert alone.diagnostics == together.diagnostics, "a single file reads what it imports from disk"
 
 
 def test_module_bases_and_factories_from_settings():

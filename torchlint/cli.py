@@ -64,6 +64,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         with stop_signals_end_the_run():
             return _run(args)
     except KeyboardInterrupt:
+        from torchlint.lifecycle import hold_further_interrupts
+
+        hold_further_interrupts()  # the run is over: a late Ctrl-C must not change how it ends
         print("torchlint: interrupted", file=sys.stderr)
         return 130
     except Terminated as stop:

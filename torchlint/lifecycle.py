@@ -57,6 +57,16 @@ def signals_deferred() -> Iterator[None]:
             signal.pthread_sigmask(signal.SIG_UNBLOCK, held)
 
 
+def hold_further_interrupts() -> None:
+    """After an interrupted run: another SIGINT (a second Ctrl-C, or one still on its way while the
+    interpreter shuts down and gives the signal back its default action) waits, blocked, and dies
+    with the process, so the run still ends with status 130."""
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        if hasattr(signal, "pthread_sigmask"):
+            signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+
+
 def start_worker(parent: int) -> None:
     """A pool worker's initializer: die with the parent; leave Ctrl-C and SIGTERM to the parent, which
     stops the pool itself."""
