@@ -10,6 +10,7 @@ nothing.
 from __future__ import annotations
 
 import os
+from functools import lru_cache
 from pathlib import Path
 from typing import Dict, FrozenSet, Iterable, List, Optional, Set, Tuple
 
@@ -20,7 +21,7 @@ from torchlint.settings import Settings
 from torchlint.torch_knowledge import EXTRA_MODULE_BASES, State, torch_nn_class_name
 
 _MAX_FILES = 64  # how many modules one file's imports may pull in
-_SCANS: Dict[str, Tuple[Optional[Stamp], Tuple[ClassSummary, ...], Tuple[str, ...]]] = {}
+_SCANS: Dict[str, Tuple[Optional[Stamp], Tuple[ClassSummary, ...]]] = {}
 
 
 def module_class_closure(summaries: Iterable[ClassSummary], roots: Iterable[str]) -> FrozenSet[str]:
@@ -43,27 +44,38 @@ def module_class_closure(summaries: Iterable[ClassSummary], roots: Iterable[str]
 
 
 def imported_knowledge(
-    path: Path, records: Optional[ModuleRecords], imports: Optional[ImportMap], settings: Settings
+    path: Path, records: Optional[ModuleRecords], imports: Optional[ImportMap], settings: Settings,
+    known: FrozenSet[str] = frozenset(), known_modules: FrozenSet[str] = frozenset(),
 ) -> Tuple[FrozenSet[str], Dict[str, State]]:
-    """(module classes, their states) among what `path` imports from the project on disk."""
+    """(module classes, their states) among the classes `path` imports from the project on disk.
+    Only class-like names (capitalised) are followed, and of each module read only what is asked
+    for: its classes' bases, or the one name it re-exports. `known`: names the caller has already
+    indexed (the classes of the other files of a run), not looked up again; `known_modules`: those of
+    them that are module classes."""
     if records is None or imports is None:
         return frozenset(), {}
     summaries: Dict[str, ClassSummary] = {}
-    pending = [name for name in imports.names.values() if not name.startswith(imports.module_name + ".")]
-    visited: Set[str] = set()
-    while pending and len(visited) < _MAX_FILES:
-        qualified = pending.pop()
-        found = _module_file(qualified, path)
-        if found is None or str(found) in visited:
+    wanted = [
+        qualified for local, qualified in imports.names.items()
+        if local[:1].isupper() and qualified not in known and not qualified.startswith(("torch.", imports.module_name + "."))
+    ]
+    asked: Set[str] = set()
+    files: Set[str] = set()
+    while wanted and len(files) <= _MAX_FILES:
+        qualified = wanted.pop()
+        if qualified in asked or qualified in known:
             continue
-        visited.add(str(found))
-        classes, imported = _scan(found, settings)
-        for summary in classes:
-            summaries[summary.qualified_name] = summary
-            pending.extend(summary.bases)
-            pending.extend(summary.state.depends_on)
-        pending.extend(imported)
-    module_classes = module_class_closure(summaries.values(), settings.module_bases)
+        asked.add(qualified)
+        found = _module_file(qualified, path)
+        if found is None:
+            continue
+        files.add(str(found))
+        for summary in _scan(found, settings):
+            if summary.qualified_name == qualified or not summary.reexport:
+                summaries[summary.qualified_name] = summary
+                if summary.qualified_name == qualified or summary.bases:
+                    wanted.extend(b for b in (*summary.bases, *summary.state.depends_on) if not b.startswith("torch."))
+    module_classes = module_class_closure(summaries.values(), (*settings.module_bases, *known_modules)) - known_modules
     states = resolve_states({name: s.state for name, s in summaries.items()})
     return module_classes, {name: states.get(name) for name in module_classes}
 
@@ -73,8 +85,8 @@ def forget(path: str) -> None:
     _SCANS.pop(os.path.abspath(path), None)
 
 
-def _scan(path: Path, settings: Settings) -> Tuple[Tuple[ClassSummary, ...], Tuple[str, ...]]:
-    """The module's classes, and the qualified names it imports (to follow bases defined further away)."""
+def _scan(path: Path, settings: Settings) -> Tuple[ClassSummary, ...]:
+    """The module's classes and re-exported names, read with the `ast` stage."""
     from torchlint.engine import SourceFile
     from torchlint.files import module_name
     from torchlint.prefilter import prescan
@@ -84,21 +96,19 @@ def _scan(path: Path, settings: Settings) -> Tuple[Tuple[ClassSummary, ...], Tup
     current = stamp(path)
     cached = _SCANS.get(key)
     if cached is not None and cached[0] == current and current is not None:
-        return cached[1], cached[2]
+        return cached[1]
     try:
         name, package = module_name(path)
         source = SourceFile(read_regular_file(path), str(path), name, package)
     except OSError:
-        return (), ()
+        return ()
     found = prescan(source.data, settings, name, package)
-    if found.records is None:
-        result: Tuple[Tuple[ClassSummary, ...], Tuple[str, ...]] = ((), ())
-    else:
+    result: Tuple[ClassSummary, ...] = ()
+    if found.records is not None:
         from torchlint.analysis.imports import summarise_classes
 
-        imports = ImportMap.build(found.records, name, package)
-        result = (summarise_classes(found.records.classes, imports), tuple(imports.names.values()))
-    _SCANS[key] = (current, *result)
+        result = summarise_classes(found.records.classes, ImportMap.build(found.records, name, package))
+    _SCANS[key] = (current, result)
     return result
 
 
@@ -116,7 +126,12 @@ def _module_file(qualified: str, importer: Path) -> Optional[Path]:
 
 
 def _roots(importer: Path) -> List[Path]:
-    folder = Path(os.path.abspath(importer)).parent
+    return _roots_of(os.path.dirname(os.path.abspath(importer)))
+
+
+@lru_cache(maxsize=1024)
+def _roots_of(directory: str) -> List[Path]:
+    folder = Path(directory)
     package_root = folder
     while (package_root / "__init__.py").exists() and package_root.parent != package_root:
         package_root = package_root.parent

@@ -236,9 +236,7 @@ class _Evidence:
             return self._counts(value, None)
         if not isinstance(value, ast.Call):
             return False
-        if any(k.arg == "requires_grad" for k in value.keywords) or (
-            isinstance(value.func, ast.Attribute) and value.func.attr == "requires_grad_"
-        ):
+        if _makes_trainable_tensor(value):
             return True  # a trainable tensor: nn.ParameterList / ParameterDict would register it
         func = value.func
         if isinstance(func, ast.Name) and func.id in method.bindings:  # `cls = nn.LSTM if c else nn.GRU; cls(...)`
@@ -288,12 +286,10 @@ class _Evidence:
             return any(self.tensor(bound, method, depth + 1) for bound in method.bindings.get(value.id, ()))
         if not isinstance(value, ast.Call):
             return False
-        if any(k.arg == "requires_grad" for k in value.keywords):
-            return self.trainable_count
         func = value.func
-        if isinstance(func, ast.Attribute) and func.attr == "requires_grad_" and self.trainable_count:
-            return True
         qualified = self.imports.qualify_dotted(dotted_name(func)) or ""
+        if _makes_trainable_tensor(value) and qualified not in PARAMETER_CLASSES:
+            return self.trainable_count
         if qualified.startswith("torch.") and qualified.count(".") == 1 and qualified[6:] in TENSOR_FACTORIES:
             return self.plain_tensors_count
         return isinstance(func, ast.Attribute) and self.tensor(func.value, method, depth + 1)
@@ -375,6 +371,17 @@ class _Method:
             self.bindings.setdefault(target.id, []).append(value)
         elif isinstance(target, ast.Subscript):
             self._fill(target.value, "one", value)
+
+
+def _makes_trainable_tensor(call: ast.Call) -> bool:
+    """`f(..., requires_grad=True)` or `t.requires_grad_()` / `t.requires_grad_(True)`."""
+    if any(k.arg == "requires_grad" and isinstance(k.value, ast.Constant) and k.value.value is True
+           for k in call.keywords):
+        return True
+    func = call.func
+    return isinstance(func, ast.Attribute) and func.attr == "requires_grad_" and (
+        not call.args or (isinstance(call.args[0], ast.Constant) and call.args[0].value is True)
+    )
 
 
 def _container_call(func: ast.AST) -> bool:

@@ -45,7 +45,7 @@ def run(
     """`neighbours`: also read, from disk, the project modules the files import (for a run given single
     files, as pre-commit gives them: `torchlint model.py` must know that `Base` in base.py is a module)."""
     with _Workers(jobs or os.cpu_count() or 1) as workers:
-        known, known_states = _neighbour_knowledge(paths, settings) if neighbours else (frozenset(), {})
+        known, known_states = _neighbour_knowledge([(p, None) for p in paths], settings) if neighbours else (frozenset(), {})
         stamps = {str(p): stamp(p) for p in paths}
         scans: Dict[str, Scan] = {}
         fresh = []
@@ -62,8 +62,9 @@ def run(
         project_classes = _index(scans, settings, workers, cache, stamps)
         # Names the candidate files import from modules the index did not read (re-exports, files
         # skipped on their bytes, files outside the run): followed on disk.
-        candidates = [Path(name) for name, scan in scans.items() if scan.needs_libcst]
-        more, more_states = _neighbour_knowledge(candidates, settings)
+        candidates = [(Path(name), scan) for name, scan in scans.items() if scan.needs_libcst]
+        indexed = frozenset(summary.qualified_name for scan in scans.values() for summary in scan.classes)
+        more, more_states = _neighbour_knowledge(candidates, settings, indexed, project_classes)
         known, known_states = known | (more - project_classes), {**known_states, **more_states}
         project_classes = project_classes | known
         class_states = {**known_states, **_class_states(scans, project_classes - known)}
@@ -194,23 +195,30 @@ def _module_classes(scans: Dict[str, Scan], settings: Settings) -> FrozenSet[str
     return module_class_closure((summary for scan in scans.values() for summary in scan.classes), settings.module_bases)
 
 
-def _neighbour_knowledge(paths: Sequence[Path], settings: Settings) -> Tuple[FrozenSet[str], Dict[str, State]]:
+def _neighbour_knowledge(
+    files: Sequence[Tuple[Path, Optional[Scan]]], settings: Settings, indexed: FrozenSet[str] = frozenset(),
+    module_classes: FrozenSet[str] = frozenset(),
+) -> Tuple[FrozenSet[str], Dict[str, State]]:
+    """What the files import from project modules the run did not index (re-exports, files skipped on
+    their bytes, files outside the run). A file's scan, when given, supplies its records."""
     from torchlint.analysis.imports import ImportMap
     from torchlint.neighbours import imported_knowledge
     from torchlint.prefilter import prescan
 
     classes: Set[str] = set()
     states: Dict[str, State] = {}
-    for path in paths:
-        try:
-            source = _source(path)
-        except OSError:
+    for path, scan in files:
+        name, package = module_name(path)
+        records = scan.prescan.records if scan is not None and scan.prescan is not None else None
+        if records is None:
+            try:
+                records = prescan(read_regular_file(path), settings, name, package).records
+            except OSError:
+                continue
+        if records is None:
             continue
-        found = prescan(source.data, settings, source.module_name, source.package)
-        if found.records is None:
-            continue
-        imports = ImportMap.build(found.records, source.module_name, source.package)
-        more, more_states = imported_knowledge(path, found.records, imports, settings)
+        imports = ImportMap.build(records, name, package)
+        more, more_states = imported_knowledge(path, records, imports, settings, indexed, module_classes)
         classes |= more
         states.update(more_states)
     return frozenset(classes), states

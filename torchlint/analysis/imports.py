@@ -122,6 +122,7 @@ class ClassSummary:
     qualified_name: str
     bases: Tuple[str, ...]
     state: OwnState = OwnState()
+    reexport: bool = False  # a name the module imports from elsewhere: it stands for its one base
 
 
 def summarise_classes(classes: Iterable[ClassRecord], imports: ImportMap) -> Tuple[ClassSummary, ...]:
@@ -136,7 +137,7 @@ def summarise_classes(classes: Iterable[ClassRecord], imports: ImportMap) -> Tup
         for record in classes
     )
     reexported = tuple(
-        ClassSummary(f"{imports.module_name}.{local}", (target,), OwnState(frozenset(), (target,)))
+        ClassSummary(f"{imports.module_name}.{local}", (target,), OwnState(frozenset(), (target,)), reexport=True)
         for local, target in sorted(imports.names.items())
         if local in imports.imported_from and not target.startswith("torch.")
     )
