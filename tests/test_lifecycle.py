@@ -115,3 +115,20 @@ def test_language_server_ends_when_its_client_vanishes():
     process.stdin.close()  # the editor is gone
     process.wait(timeout=10)
     assert in_session(process.pid) == []
+
+
+FAILING_RUN = (
+    "import sys, time\nimport torchlint.runner as runner\n"
+    "def broken(task):\n    time.sleep(0.5)\n    raise RuntimeError('a bug in a worker')\n"
+    "runner._check_path = broken\nfrom torchlint.cli import main\nsys.exit(main(sys.argv[1:]))\n"
+)
+
+
+def test_an_internal_error_ends_the_run_and_its_workers(tmp_path):
+    folder = _tree(tmp_path / "tree")
+    process = subprocess.Popen([sys.executable, "-c", FAILING_RUN, "--fix", "--no-cache", str(folder)],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
+    _, stderr = process.communicate(timeout=120)
+    assert process.returncode == 2
+    assert stderr.decode().splitlines() == ["torchlint: internal error: RuntimeError: a bug in a worker"]
+    _assert_nothing_left(process, folder)

@@ -138,7 +138,8 @@ EXTRA_MODULE_BASES = frozenset(
 
 # Methods that return the module they are called on (or a copy of it, for deepcopy).
 MODULE_RETURNING_METHODS = frozenset(
-    ("to", "cuda", "cpu", "float", "half", "double", "bfloat16", "train", "eval", "requires_grad_", "type", "share_memory")
+    ("to", "cuda", "cpu", "float", "half", "double", "bfloat16", "train", "eval", "requires_grad_", "type", "share_memory",
+     "apply", "to_empty")
 )
 
 # Methods and operators each torch container supports, beyond those of every nn.Module.
