@@ -2,7 +2,6 @@
 whole folder, the CLI and pre-commit on one file, flake8, and the language server."""
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 

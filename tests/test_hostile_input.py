@@ -1,7 +1,6 @@
 """Hostile trees, files and settings: each answered with a clear message and exit status, never a
 traceback or a hang; and `--fix` never loses anybody's edit."""
 import os
-import shutil
 import subprocess
 import sys
 

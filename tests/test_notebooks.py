@@ -1,7 +1,6 @@
 """Jupyter notebooks: cells as one module, positions per cell, magics masked, a broken cell reported
 alone, and `--fix` that changes only the source of the cells it fixes."""
 import json
-import shutil
 
 import pytest
 

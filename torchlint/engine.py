@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Dict, FrozenSet, List, Mapping, Optional, Sequence, Tuple, Union
+from typing import FrozenSet, List, Mapping, Optional, Sequence, Tuple, Union
 
 from torchlint.analysis.imports import ClassSummary, ImportMap, summarise_classes
 from torchlint.diagnostics import Diagnostic, Location
-from torchlint.fixes.edits import FileEditor, FixError, Positions, extent
+from torchlint.fixes.edits import FileEditor, Positions, extent
 from torchlint.noqa import is_suppressed
 from torchlint.prefilter import Prescan, class_base_words, mentions_torch, prescan
 from torchlint.settings import Settings

@@ -15,7 +15,7 @@ import ast
 import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from typing import Dict, FrozenSet, Iterable, Iterator, List, Optional, Set, Tuple
+from typing import Dict, FrozenSet, Iterable, Iterator, List, Optional, Tuple
 
 from torchlint.analysis.ast_names import dotted_name
 from torchlint.analysis.class_state import own_state

@@ -11,7 +11,8 @@ from typing import Callable, Dict, FrozenSet, List, Optional, Sequence, Set, Tup
 
 from torchlint.cache import Cache, index_key, stamp
 from torchlint.diagnostics import Diagnostic, Location
-from torchlint.engine import SYNTAX_ERROR_CODE, FileResult, FixError, Scan, SourceFile, check_file, scan_file
+from torchlint.engine import SYNTAX_ERROR_CODE, FileResult, Scan, SourceFile, check_file, scan_file
+from torchlint.fixes.edits import FixError
 from torchlint.files import NOTEBOOK_SUFFIX, module_name
 from torchlint.prefilter import simple_names
 from torchlint.settings import Settings

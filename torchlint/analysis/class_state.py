@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import ast
 import builtins
-from typing import Dict, FrozenSet, Iterable, List, Mapping, Optional, Set, Tuple
+from typing import Dict, FrozenSet, List, Mapping, Optional, Set, Tuple
 
 from torchlint.analysis.ast_names import dotted_name
 from torchlint.analysis.imports import ImportMap, OwnState
