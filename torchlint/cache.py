@@ -49,10 +49,12 @@ class Cache:
         self.path = directory / f"{key}.pickle"
         self.scans: Dict[str, Tuple[Stamp, Any]] = {}
         self.results: Dict[str, Tuple[Stamp, str, Any]] = {}
+        # Files read only for what they tell about imported classes (neighbours.py), by absolute path.
+        self.neighbours: Dict[str, Tuple[Optional[Stamp], Any]] = {}
         self.changed = False
         try:
             with self.path.open("rb") as stream:
-                self.scans, self.results = pickle.load(stream)
+                self.scans, self.results, self.neighbours = pickle.load(stream)
         except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError, AttributeError, ImportError):
             pass  # no cache yet, or one from another version: start afresh
 
@@ -92,7 +94,7 @@ class Cache:
                     marker.write_text(text)
             handle, temporary = tempfile.mkstemp(dir=str(self.directory), suffix=".tmp")
             with os.fdopen(handle, "wb") as stream:
-                pickle.dump((self.scans, self.results), stream, protocol=pickle.HIGHEST_PROTOCOL)
+                pickle.dump((self.scans, self.results, self.neighbours), stream, protocol=pickle.HIGHEST_PROTOCOL)
             os.replace(temporary, self.path)
         except OSError as error:
             return f"cannot write the cache in {self.directory}: {error.strerror or error}"

@@ -24,15 +24,18 @@ _MAX_FILES = 64  # how many modules one file's imports may pull in
 _SCANS: Dict[str, Tuple[Optional[Stamp], Tuple[ClassSummary, ...]]] = {}
 
 
-def module_class_closure(summaries: Iterable[ClassSummary], roots: Iterable[str]) -> FrozenSet[str]:
-    """Every class whose bases reach a torch module class (or one of `roots`) through other classes."""
+def module_class_closure(
+    summaries: Iterable[ClassSummary], roots: Iterable[str], known_modules: FrozenSet[str] = frozenset()
+) -> FrozenSet[str]:
+    """Every class whose bases reach a torch module class (or one of `roots`, or a class already known
+    to be a module) through other classes."""
     subclasses: Dict[str, List[str]] = {}
     pending: List[str] = []
     roots = set(roots) | set(EXTRA_MODULE_BASES)
     for summary in summaries:
         for base in summary.bases:
             subclasses.setdefault(base, []).append(summary.qualified_name)
-            if torch_nn_class_name(base) or base in roots:
+            if torch_nn_class_name(base) or base in roots or base in known_modules:
                 pending.append(summary.qualified_name)
     known: Set[str] = set()
     while pending:
@@ -46,12 +49,14 @@ def module_class_closure(summaries: Iterable[ClassSummary], roots: Iterable[str]
 def imported_knowledge(
     path: Path, records: Optional[ModuleRecords], imports: Optional[ImportMap], settings: Settings,
     known: FrozenSet[str] = frozenset(), known_modules: FrozenSet[str] = frozenset(),
+    read_already: FrozenSet[str] = frozenset(),
 ) -> Tuple[FrozenSet[str], Dict[str, State]]:
     """(module classes, their states) among the classes `path` imports from the project on disk.
     Only class-like names (capitalised) are followed, and of each module read only what is asked
     for: its classes' bases, or the one name it re-exports. `known`: names the caller has already
     indexed (the classes of the other files of a run), not looked up again; `known_modules`: those of
-    them that are module classes."""
+    them that are module classes; `read_already`: files (absolute paths) whose classes and re-exports
+    are all in `known`, so a name of theirs not in it is no class."""
     if records is None or imports is None:
         return frozenset(), {}
     summaries: Dict[str, ClassSummary] = {}
@@ -67,7 +72,7 @@ def imported_knowledge(
             continue
         asked.add(qualified)
         found = _module_file(qualified, path)
-        if found is None:
+        if found is None or os.path.abspath(found) in read_already:
             continue
         files.add(str(found))
         for summary in _scan(found, settings):
@@ -75,9 +80,24 @@ def imported_knowledge(
                 summaries[summary.qualified_name] = summary
                 if summary.qualified_name == qualified or summary.bases:
                     wanted.extend(b for b in (*summary.bases, *summary.state.depends_on) if not b.startswith("torch."))
-    module_classes = module_class_closure(summaries.values(), (*settings.module_bases, *known_modules)) - known_modules
+    if not summaries:
+        return frozenset(), {}
+    module_classes = module_class_closure(summaries.values(), settings.module_bases, known_modules) - known_modules
     states = resolve_states({name: s.state for name, s in summaries.items()})
     return module_classes, {name: states.get(name) for name in module_classes}
+
+
+def remembered_neighbours(store: Dict[str, Tuple[Optional[Stamp], Tuple[ClassSummary, ...]]]) -> bool:
+    """Share the scans of neighbour files with a run's cache, both ways: what the cache holds is taken,
+    what this process read is put in it. True when the cache gained an entry."""
+    for path, entry in store.items():
+        _SCANS.setdefault(path, entry)
+    added = False
+    for path, entry in _SCANS.items():
+        if store.get(path) != entry:
+            store[path] = entry
+            added = True
+    return added
 
 
 def forget(path: str) -> None:

@@ -16,7 +16,7 @@ from torchlint.fixes.edits import FixError
 from torchlint.files import NOTEBOOK_SUFFIX, module_name
 from torchlint.prefilter import simple_names
 from torchlint.settings import Settings
-from torchlint.neighbours import module_class_closure
+from torchlint.neighbours import module_class_closure, remembered_neighbours
 from torchlint.torch_knowledge import State
 from torchlint.analysis.class_state import resolve_states
 
@@ -64,11 +64,16 @@ def run(
         # Names the candidate files import from modules the index did not read (re-exports, files
         # skipped on their bytes, files outside the run): followed on disk.
         candidates = [(Path(name), scan) for name, scan in scans.items() if scan.needs_libcst]
+        if cache:
+            remembered_neighbours(cache.neighbours)
         indexed = frozenset(summary.qualified_name for scan in scans.values() for summary in scan.classes)
-        more, more_states = _neighbour_knowledge(candidates, settings, indexed, project_classes)
+        read_already = frozenset(os.path.abspath(name) for name, scan in scans.items() if scan.mentions_torch)
+        more, more_states = _neighbour_knowledge(candidates, settings, indexed, project_classes, read_already)
         known, known_states = known | (more - project_classes), {**known_states, **more_states}
         project_classes = project_classes | known
         class_states = {**known_states, **_class_states(scans, project_classes - known)}
+        if cache and remembered_neighbours(cache.neighbours):
+            cache.changed = True
         key = index_key(project_classes, class_states) if cache else ""
         outcomes: Dict[str, _Outcome] = {}
         tasks = []
@@ -198,7 +203,7 @@ def _module_classes(scans: Dict[str, Scan], settings: Settings) -> FrozenSet[str
 
 def _neighbour_knowledge(
     files: Sequence[Tuple[Path, Optional[Scan]]], settings: Settings, indexed: FrozenSet[str] = frozenset(),
-    module_classes: FrozenSet[str] = frozenset(),
+    module_classes: FrozenSet[str] = frozenset(), read_already: FrozenSet[str] = frozenset(),
 ) -> Tuple[FrozenSet[str], Dict[str, State]]:
     """What the files import from project modules the run did not index (re-exports, files skipped on
     their bytes, files outside the run). A file's scan, when given, supplies its records."""
@@ -219,7 +224,7 @@ def _neighbour_knowledge(
         if records is None:
             continue
         imports = ImportMap.build(records, name, package)
-        more, more_states = imported_knowledge(path, records, imports, settings, indexed, module_classes)
+        more, more_states = imported_knowledge(path, records, imports, settings, indexed, module_classes, read_already)
         classes |= more
         states.update(more_states)
     return frozenset(classes), states

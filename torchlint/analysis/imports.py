@@ -139,7 +139,7 @@ def summarise_classes(classes: Iterable[ClassRecord], imports: ImportMap) -> Tup
     reexported = tuple(
         ClassSummary(f"{imports.module_name}.{local}", (target,), OwnState(frozenset(), (target,)), reexport=True)
         for local, target in sorted(imports.names.items())
-        if local in imports.imported_from and not target.startswith("torch.")
+        if local in imports.imported_from and local[:1].isupper() and not target.startswith("torch.")
     )
     return defined + reexported
 
