@@ -113,7 +113,7 @@ def notebook_did_save(ls: LanguageServer, params: types.DidSaveNotebookDocumentP
 
 def _publish_notebook(ls: LanguageServer, notebook_uri: str) -> None:
     """The notebook's code cells as one module (as the CLI reads a .ipynb); diagnostics go to each cell."""
-    from torchlint.notebooks import join, locate
+    from torchlint.notebooks import in_cell, join
 
     notebook = ls.workspace.get_notebook_document(notebook_uri=notebook_uri)
     if notebook is None:
@@ -125,10 +125,8 @@ def _publish_notebook(ls: LanguageServer, notebook_uri: str) -> None:
     result = _lint(notebook_uri, code)
     by_cell: Dict[int, List[Diagnostic]] = {number: [] for number, _ in numbered}
     for diagnostic in result.diagnostics:
-        number, row = locate(cells, diagnostic.location.row)
-        _, end_row = locate(cells, diagnostic.end_location.row)
-        by_cell[number].append(replace(diagnostic, location=Location(row, diagnostic.location.column),
-                                       end_location=Location(end_row, diagnostic.end_location.column)))
+        placed = in_cell(diagnostic, cells)
+        by_cell[placed.cell].append(placed)
     for number, cell in numbered:
         lines = texts[cell.document].splitlines()
         ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Dict, FrozenSet, Iterable, List, Optional, Set, Tuple
 
 from torchlint.analysis.class_state import resolve_states
-from torchlint.analysis.imports import ClassSummary, ImportMap, ModuleRecords
+from torchlint.analysis.imports import ClassSummary, ImportMap
 from torchlint.cache import Stamp, stamp
 from torchlint.settings import Settings
 from torchlint.torch_knowledge import EXTRA_MODULE_BASES, State, torch_nn_class_name
@@ -47,7 +47,7 @@ def module_class_closure(
 
 
 def imported_knowledge(
-    path: Path, records: Optional[ModuleRecords], imports: Optional[ImportMap], settings: Settings,
+    path: Path, imports: ImportMap, settings: Settings,
     known: FrozenSet[str] = frozenset(), known_modules: FrozenSet[str] = frozenset(),
     read_already: FrozenSet[str] = frozenset(),
 ) -> Tuple[FrozenSet[str], Dict[str, State]]:
@@ -57,8 +57,6 @@ def imported_knowledge(
     indexed (the classes of the other files of a run), not looked up again; `known_modules`: those of
     them that are module classes; `read_already`: files (absolute paths) whose classes and re-exports
     are all in `known`, so a name of theirs not in it is no class."""
-    if records is None or imports is None:
-        return frozenset(), {}
     summaries: Dict[str, ClassSummary] = {}
     wanted = [
         qualified for local, qualified in imports.names.items()
@@ -177,6 +175,6 @@ def check_single_file(source, settings: Settings, tree=None, fix: bool = False):
         found = prescan(source.data, settings, source.module_name, source.package, tree)
         if found.records is not None:
             imports = ImportMap.build(found.records, source.module_name, source.package)
-            project_classes, states = imported_knowledge(path, found.records, imports, settings)
+            project_classes, states = imported_knowledge(path, imports, settings)
     scan = scan_file(source, settings, project_classes, tree)
     return check_file(source, settings, fix, project_classes=project_classes, scan=scan, class_states=states)

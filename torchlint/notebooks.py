@@ -35,9 +35,6 @@ class Notebook:
     code: str  # the code cells joined, each ending with a newline
     cells: Tuple[Cell, ...]
 
-    def locate(self, row: int) -> Tuple[int, int]:
-        return locate(self.cells, row)
-
 
 def locate(cells: Tuple[Cell, ...], row: int) -> Tuple[int, int]:
     """A row of the joined code -> (cell number, row in that cell)."""
@@ -46,6 +43,18 @@ def locate(cells: Tuple[Cell, ...], row: int) -> Tuple[int, int]:
             return cell.number, row - cell.first_row + 1
     last = cells[-1] if cells else Cell(1, 1, 1)
     return last.number, max(1, row - last.first_row + 1)
+
+
+def in_cell(diagnostic, cells: Tuple[Cell, ...]):
+    """A diagnostic of the joined code, placed in its cell: cell number, rows counted in that cell."""
+    from dataclasses import replace
+
+    from torchlint.diagnostics import Location
+
+    cell, row = locate(cells, diagnostic.location.row)
+    _, end_row = locate(cells, diagnostic.end_location.row)
+    return replace(diagnostic, cell=cell, location=Location(row, diagnostic.location.column),
+                   end_location=Location(end_row, diagnostic.end_location.column))
 
 
 def read(data: bytes) -> Notebook:

@@ -224,7 +224,7 @@ def _neighbour_knowledge(
         if records is None:
             continue
         imports = ImportMap.build(records, name, package)
-        more, more_states = imported_knowledge(path, records, imports, settings, indexed, module_classes, read_already)
+        more, more_states = imported_knowledge(path, imports, settings, indexed, module_classes, read_already)
         classes |= more
         states.update(more_states)
     return frozenset(classes), states
@@ -258,20 +258,15 @@ def _notebook_outcome(path: Path, result: FileResult, settings: Settings) -> _Ou
     """Positions in cells, TL900 for the cells that do not parse, fixes written into cell sources."""
     from dataclasses import replace
 
-    from torchlint.notebooks import read, write_back
+    from torchlint.notebooks import in_cell, read, write_back
 
     data = read_regular_file(path)
     notebook = read(data)
-
-    def in_cell(diagnostic: Diagnostic) -> Diagnostic:
-        cell, row = notebook.locate(diagnostic.location.row)
-        _, end_row = notebook.locate(diagnostic.end_location.row)
-        # Edits are positions in the joined code: the JSON shows the fix without them.
-        fix = replace(diagnostic.fix, edits=()) if diagnostic.fix is not None else None
-        return replace(diagnostic, cell=cell, location=Location(row, diagnostic.location.column),
-                       end_location=Location(end_row, diagnostic.end_location.column), fix=fix)
-
-    diagnostics = [in_cell(d) for d in result.diagnostics]
+    # Edits are positions in the joined code: the JSON shows the fix without them.
+    diagnostics = [
+        replace(in_cell(d, notebook.cells), fix=replace(d.fix, edits=()) if d.fix is not None else None)
+        for d in result.diagnostics
+    ]
     if settings.selects_in(SYNTAX_ERROR_CODE, str(path)):
         for cell in notebook.cells:
             if cell.problem is not None:

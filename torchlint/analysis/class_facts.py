@@ -247,7 +247,7 @@ class _MethodWalker:
             self._add_use(self.self_attribute(node.target), "operator", type(node.operator).__name__, node)
 
     def visit_For(self, node: cst.For) -> None:
-        for name in _target_names(node.target):
+        for name in target_names(node.target):
             self.method.bindings.setdefault(name.value, []).append((name, self._tick()))
             self.method.iterated.setdefault(name.value, []).append(node.iter)
 
@@ -357,11 +357,12 @@ class _MethodWalker:
                     self._add_use(attribute, "slice", "read", node)
 
 
-def _target_names(target: cst.BaseExpression) -> List[cst.Name]:
+def target_names(target: cst.BaseExpression) -> List[cst.Name]:
+    """The names an assignment or loop target binds: `a`, `(a, b)`, `[a, (b, c)]`."""
     if isinstance(target, cst.Name):
         return [target]
     if isinstance(target, (cst.Tuple, cst.List)):
-        return [name for element in target.elements for name in _target_names(element.value)]
+        return [name for element in target.elements for name in target_names(element.value)]
     return []
 
 

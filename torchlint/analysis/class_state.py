@@ -110,9 +110,7 @@ def _call_state(call: ast.Call, imports: ImportMap, methods: Mapping[str, ast.AS
     if dotted is None:
         return _method_of_a_value(func)
     if isinstance(func, ast.Name) and func.id in _BUILTINS and not imports.binds(func.id):
-        if func.id in ("setattr", "eval", "exec"):
-            return None
-        return nothing, None
+        return nothing, None  # _BUILTINS leaves out setattr, eval and exec: they are handled below
     if isinstance(func, ast.Name) and func.id in ("setattr", "eval", "exec") and not imports.binds(func.id):
         return None
     qualified = imports.qualify_dotted(dotted)

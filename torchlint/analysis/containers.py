@@ -12,7 +12,7 @@ from typing import Dict, FrozenSet, Iterable, List, Optional, Set, Tuple
 
 import libcst as cst
 
-from torchlint.analysis.class_facts import CallFact, ClassFacts, Fill, MethodFacts, Store, Use
+from torchlint.analysis.class_facts import CallFact, ClassFacts, Fill, MethodFacts, Store, Use, target_names
 from torchlint.analysis.cst_names import dotted_name
 from torchlint.analysis.imports import ImportMap
 from torchlint.analysis.resolver import MODULE_KINDS, STATEFUL_MODULE_KINDS, Resolver, ValueKind
@@ -137,8 +137,8 @@ class _Evaluator:
             comp: Optional[cst.CompFor] = expr.for_in
             while comp is not None:
                 came_from = self.origins(comp.iter, method, step, inner)
-                for name in _names_in(comp.target):
-                    inner[name] = came_from
+                for name in target_names(comp.target):
+                    inner[name.value] = came_from
                 comp = comp.inner_for_in
             element = expr.value if isinstance(expr, cst.DictComp) else expr.elt
             return self.origins(element, method, step, inner)
@@ -427,14 +427,6 @@ def _keeps_kind(value: cst.BaseExpression, name: str, resolver: Resolver) -> boo
     )
 
 
-def _names_in(target: cst.BaseExpression) -> List[str]:
-    if isinstance(target, cst.Name):
-        return [target.value]
-    if isinstance(target, (cst.Tuple, cst.List)):
-        return [name for element in target.elements for name in _names_in(element.value)]
-    return []
-
-
 _UNKNOWN: FrozenSet[ValueKind] = frozenset((ValueKind.UNKNOWN,))
 
 
@@ -515,6 +507,7 @@ def _registered_origins(evaluator: _Evaluator, facts: ClassFacts, plain: Set[str
 
 
 def _registered_by_call(evaluator: _Evaluator, call: CallFact, submodules: Set[Origin]) -> FrozenSet[Origin]:
+    """What `call` may register. `submodules`: self, its submodules, and everything known registered so far."""
     func, method = call.func, call.method
     arguments = [arg.value for arg in call.args]
     helper = evaluator._helper(func, method)
@@ -522,7 +515,7 @@ def _registered_by_call(evaluator: _Evaluator, call: CallFact, submodules: Set[O
         return _union(
             evaluator.origins(value, method)
             for parameter, value in _bind_arguments(helper, call.args)
-            if ("local", helper.name, parameter) in evaluator.registered | submodules
+            if ("local", helper.name, parameter) in submodules
         )
     if evaluator.resolver.is_registering_call(func):  # nn.Sequential(*blocks), Block(self.cells[0])
         return _union(evaluator.origins(value, method) for value in arguments)
@@ -530,7 +523,7 @@ def _registered_by_call(evaluator: _Evaluator, call: CallFact, submodules: Set[O
         receiver = evaluator.origins(func.value, method)
         if receiver == frozenset((_SELF,)) and func.attr.value not in _REGISTERING_SELF_METHODS:
             return frozenset()  # an nn.Module method of self that registers nothing (apply, to, ...)
-        if receiver & submodules and not _calls_a_submodule(func, method):  # `self.net.add_module(k, m)`
+        if receiver & submodules and not _calls_a_submodule(func):  # `self.net.add_module(k, m)`
             return _union(evaluator.origins(value, method) for value in arguments)
     if _cannot_register(evaluator, func, method):
         return frozenset()
@@ -557,7 +550,7 @@ def _same_object(expr: cst.BaseExpression) -> bool:
     return False
 
 
-def _calls_a_submodule(func: cst.Attribute, method: MethodFacts) -> bool:
+def _calls_a_submodule(func: cst.Attribute) -> bool:
     """`self.block.forward(x)`: a module's forward or one of its tensor methods hands nothing over."""
     return func.attr.value in ("forward", "__call__")
 
