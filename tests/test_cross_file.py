@@ -73,15 +73,15 @@ def test_a_module_imported_by_two_files_is_read_once(package, monkeypatch):
 
     neighbours._SCANS.clear()
     calls = []
-    import torchlint.prefilter as prefilter
+    import torchlint.scan as scan
 
-    original = prefilter.prescan
+    original = scan.file_records
 
-    def counting(data, *args, **kwargs):
-        calls.append(args[1] if len(args) > 1 else "")
-        return original(data, *args, **kwargs)
+    def counting(data, module_name, *args, **kwargs):
+        calls.append(module_name)
+        return original(data, module_name, *args, **kwargs)
 
-    monkeypatch.setattr(prefilter, "prescan", counting)
+    monkeypatch.setattr(scan, "file_records", counting)
     (package / "second.py").write_text("from .layers import Block\nfrom .base import Base\n\n\nclass S(Base):\n"
                                        "    def __init__(self):\n        super().__init__()\n        self.b = [Block()]\n")
     from torchlint.engine import SourceFile

@@ -4,11 +4,11 @@ import re
 import pytest
 
 from torchlint import fix_source, lint_source
-from torchlint.rules import all_rules
+from torchlint.rules import all_codes, all_rules
 from torchlint.settings import Settings
 
 SECTIONS = ("## What it does", "## Why is this bad?", "## Example", "## Use instead", "## Fix safety")
-RULES = all_rules()
+RULES = all_codes()
 
 
 def test_rules_are_discovered_with_unique_codes():
@@ -27,8 +27,8 @@ def test_rule_documents_every_section(rule):
     assert positions == sorted(positions)
 
 
-VALID = [(rule, code) for rule in RULES for code in rule.valid]
-INVALID = [(rule, example) for rule in RULES for example in rule.invalid]
+VALID = [(rule, code) for rule in all_rules() for code in rule.valid]
+INVALID = [(rule, example) for rule in all_rules() for example in rule.invalid]
 
 
 @pytest.mark.parametrize("rule,code", VALID, ids=[f"{r.code}-valid-{i}" for i, (r, _) in enumerate(VALID)])

@@ -71,7 +71,7 @@ class Cache:
     def store_scan(self, path: str, current: Optional[Stamp], scan) -> None:
         if current is not None:
             # A file libcst never reads needs only its verdict and classes: keep the cache small.
-            self.scans[path] = (current, scan if scan.needs_libcst else replace(scan, prescan=None))
+            self.scans[path] = (current, scan if scan.needs_check else replace(scan, records=None))
             self.changed = True
 
     def store_result(self, path: str, current: Optional[Stamp], index_key: str, result) -> None:

@@ -1,19 +1,19 @@
-"""One file in, findings and fixes out. Every door (CLI, flake8, codemod) goes through here.
+"""One file in, findings and fixes out. Every door (CLI, flake8, codemod, server) goes through here.
 
-    bytes -> scan (text, then `ast`; prefilter.py) -> parse once (libcst) -> analyse -> rules
-          -> findings -> fixes: replacement nodes turned into text edits, applied here only
+    bytes -> scan (scan.py: bytes, then `ast`) -> read (analysis/read_ast.py; libcst only where
+          `ast` cannot) -> analyse -> rules -> findings -> fixes (fixes/edits.py: libcst reads only the
+          statements a fix rewrites)
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import FrozenSet, List, Mapping, Optional, Sequence, Tuple, Union
+from typing import FrozenSet, List, Mapping, Optional, Tuple, Union
 
-from torchlint.analysis.imports import ClassSummary, ImportMap, summarise_classes
+from torchlint.analysis.imports import ImportMap
 from torchlint.diagnostics import Diagnostic, Location
-from torchlint.fixes.edits import FileEditor, Positions, extent
 from torchlint.noqa import is_suppressed
-from torchlint.prefilter import Prescan, class_base_words, mentions_torch, prescan
+from torchlint.scan import TOO_DEEP, Scan, read_with_ast, scan_source
 from torchlint.settings import Settings
 from torchlint.torch_knowledge import State
 
@@ -29,23 +29,6 @@ class SourceFile:
     filename: str
     module_name: str = "__main__"
     package: str = ""
-
-
-@dataclass(frozen=True)
-class Scan:
-    """The cheap look at a file, before libcst: enough to skip it, and to index its classes."""
-
-    mentions_torch: bool
-    prescan: Optional[Prescan] = None
-    classes: Tuple[ClassSummary, ...] = ()
-    problem: Optional[str] = None  # the file cannot be read as text
-    # For a file skipped on its bytes: the words in its class statements' base lists. If one names a
-    # module class of the run, the file is scanned again, since its own classes may be modules too.
-    base_words: FrozenSet[bytes] = frozenset()
-
-    @property
-    def needs_libcst(self) -> bool:
-        return self.mentions_torch and self.problem is None and self.prescan is not None and self.prescan.candidates
 
 
 @dataclass(frozen=True)
@@ -69,27 +52,8 @@ def fix_source(source: Union[str, bytes], filename: str = "<string>", settings: 
     return fixed.decode("utf-8") if isinstance(source, str) else fixed  # type: ignore[return-value]
 
 
-def scan_file(
-    source: SourceFile, settings: Settings, project_classes: FrozenSet[str] = frozenset(), tree=None
-) -> Scan:
-    """`tree`: an `ast` tree of the source, when the caller has one (flake8 does)."""
-    if source.data.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16: Python reads no such source
-        text = source.data.decode("utf-16", errors="replace")
-        if "class" in text and ("torch" in text or "lightning" in text):
-            return Scan(mentions_torch=True, problem="cannot read: the file is UTF-16; Python source must be UTF-8")
-    if not mentions_torch(source.data, settings, project_classes):
-        return Scan(mentions_torch=False, base_words=class_base_words(source.data))
-    problem = _undecodable(source.data)
-    if problem is not None:
-        return Scan(mentions_torch=True, problem=problem)
-    found = prescan(source.data, settings, source.module_name, source.package, tree)
-    if found.too_deep:
-        return Scan(mentions_torch=True, problem="cannot parse: the code nests too deeply for Python to compile")
-    classes: Tuple[ClassSummary, ...] = ()
-    if found.records is not None:
-        imports = ImportMap.build(found.records, source.module_name, source.package)
-        classes = summarise_classes(found.records.classes, imports)
-    return Scan(mentions_torch=True, prescan=found, classes=classes)
+def scan_file(source: SourceFile, settings: Settings, project_classes: FrozenSet[str] = frozenset(), tree=None) -> Scan:
+    return scan_source(source.data, settings, source.module_name, source.package, project_classes, tree)
 
 
 def check_file(
@@ -99,56 +63,51 @@ def check_file(
     project_classes: FrozenSet[str] = frozenset(),
     scan: Optional[Scan] = None,
     class_states: Optional[Mapping[str, State]] = None,
+    tree=None,
 ) -> FileResult:
-    scan = scan or scan_file(source, settings, project_classes)
+    scan = scan or scan_file(source, settings, project_classes, tree)
     if scan.problem is not None:
-        selected = settings.selects_in(SYNTAX_ERROR_CODE, source.filename)
-        return FileResult((_tl900(source.filename, 1, 1, scan.problem),) if selected else ())
-    if not scan.needs_libcst:
+        return _tl900_result(source, settings, 1, 1, scan.problem)
+    if not scan.needs_check:
         return FileResult(())
-    return _check_with_libcst(source, settings, fix, settings.knowledge(project_classes, class_states), scan.prescan)
+    return _check(source, settings, fix, settings.knowledge(project_classes, class_states), scan, tree)
 
 
-def _check_with_libcst(source: SourceFile, settings: Settings, fix: bool, knowledge, found) -> FileResult:
-    import libcst as cst  # deferred: a run that parses nothing never pays for importing libcst
-
-    from torchlint.analysis.cst_names import module_records
+def _check(source: SourceFile, settings: Settings, fix: bool, knowledge, scan: Scan, tree) -> FileResult:
     from torchlint.analysis.module_file import analyse_module
 
+    text = source.data.decode(_encoding(source.data))
     try:
-        module = cst.parse_module(source.data)
-    except cst.ParserSyntaxError as error:
-        if not settings.selects_in(SYNTAX_ERROR_CODE, source.filename):
-            return FileResult(())
-        row, column, reason = _syntax_error(source.data, error)
-        message = f"cannot parse: {reason} at line {row}, column {column}"
-        return FileResult((_tl900(source.filename, row, column, message),))
+        read = read_with_ast(source.data, tree)
     except RecursionError:
-        return FileResult((_tl900(source.filename, 1, 1, "cannot parse: the code nests too deeply"),))
-    records = found.records if found.records is not None else module_records(module)
+        return _tl900_result(source, settings, 1, 1, TOO_DEEP)
+    if read is None:
+        read = _read_with_libcst(source, settings)
+        if isinstance(read, FileResult):
+            return read
+    records = scan.records if scan.records is not None else read.records
     imports = ImportMap.build(records, source.module_name, source.package)
-    containers = analyse_module(module, imports, knowledge, records.classes)
-    findings = [f for f in _findings(containers, settings) if settings.selects_in(f.code, source.filename)]
+    try:
+        subjects = analyse_module(read, imports, knowledge, records.classes)
+    except RecursionError:
+        return _tl900_result(source, settings, 1, 1, "cannot analyse: the code nests too deeply")
+    findings = [f for f in _findings(subjects, settings) if settings.selects_in(f.code, source.filename)]
     if not findings:
         return FileResult(())
-    replaced = [
-        node for f in findings if f.fix is not None for old, _, statement in f.fix.replacements
-        for node in (*extent(old), statement)
-    ]
-    positions = _positions(module, [f.node for f in findings] + replaced)
-    lines = _NEWLINE.split(module.code)
-    editor = FileEditor(module, source.data.decode(module.encoding), positions)
-    kept = [
-        f for f in findings
-        if not (settings.honour_noqa and is_suppressed(f.code, positions[id(f.node)][0].row, lines))
-    ]
+    lines = _NEWLINE.split(text)
+    kept = [f for f in findings if not (settings.honour_noqa and is_suppressed(f.code, f.span[0], lines))]
+    if not kept:
+        return FileResult(())
+    from torchlint.fixes.edits import FileEditor
+
+    editor = FileEditor(text, read.header_end())
     diagnostics = tuple(
         Diagnostic(
             code=f.code,
             message=f.message,
             filename=source.filename,
-            location=positions[id(f.node)][0],
-            end_location=positions[id(f.node)][1],
+            location=Location(f.span[0], f.span[1] + 1),
+            end_location=Location(f.span[2], f.span[3] + 1),
             fix=editor.describe(f.fix) if f.fix is not None else None,
             fix_note=f.fix_note,
         )
@@ -159,7 +118,37 @@ def _check_with_libcst(source: SourceFile, settings: Settings, fix: bool, knowle
     ]
     if not allowed:
         return FileResult(diagnostics)
-    return FileResult(diagnostics, editor.apply(allowed))
+    return FileResult(diagnostics, editor.apply(allowed).encode(_encoding(source.data)))
+
+
+def _read_with_libcst(source: SourceFile, settings: Settings):
+    """For syntax newer than the running Python: libcst reads it, or says where it is wrong."""
+    import libcst as cst
+
+    from torchlint.analysis.read_cst import CstFile
+
+    try:
+        return CstFile(cst.parse_module(source.data))
+    except cst.ParserSyntaxError as error:
+        row, column, reason = _syntax_error(source.data, error)
+        return _tl900_result(source, settings, row, column, f"cannot parse: {reason} at line {row}, column {column}")
+    except RecursionError:
+        return _tl900_result(source, settings, 1, 1, "cannot parse: the code nests too deeply")
+
+
+def _encoding(data: bytes) -> str:
+    if b"coding" not in data[:400]:
+        return "utf-8"
+    import io
+    import tokenize
+
+    return tokenize.detect_encoding(io.BytesIO(data).readline)[0]
+
+
+def _tl900_result(source: SourceFile, settings: Settings, row: int, column: int, message: str) -> FileResult:
+    if not settings.selects_in(SYNTAX_ERROR_CODE, source.filename):
+        return FileResult(())
+    return FileResult((_tl900(source.filename, row, column, message),))
 
 
 def _findings(containers, settings: Settings) -> list:
@@ -174,22 +163,6 @@ def _findings(containers, settings: Settings) -> list:
                 findings.append(finding)
                 break
     return findings
-
-
-def _undecodable(data: bytes) -> Optional[str]:
-    import io
-    import tokenize
-
-    try:
-        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
-        data.decode(encoding)
-    except (SyntaxError, LookupError) as error:
-        return f"cannot read: {error}"
-    except UnicodeDecodeError as error:
-        return f"cannot read: not valid {error.encoding} (byte {error.start})"
-    if b"\x00" in data:
-        return "cannot read: the file holds NUL bytes (a binary file?)"
-    return None
 
 
 def _syntax_error(data: bytes, error) -> Tuple[int, int, str]:
@@ -207,17 +180,3 @@ def _syntax_error(data: bytes, error) -> Tuple[int, int, str]:
 def _tl900(filename: str, row: int, column: int, message: str) -> Diagnostic:
     location = Location(max(row, 1), max(column, 1))
     return Diagnostic(SYNTAX_ERROR_CODE, message, filename, location, location)
-
-
-def _positions(module, nodes: Sequence) -> "Positions":
-    """Positions for the reported and replaced nodes only: one metadata pass, paid by files with findings."""
-    from libcst.metadata import MetadataWrapper, PositionProvider
-
-    ranges = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
-    return {
-        id(node): (
-            Location(ranges[node].start.line, ranges[node].start.column + 1),
-            Location(ranges[node].end.line, ranges[node].end.column + 1),
-        )
-        for node in nodes
-    }

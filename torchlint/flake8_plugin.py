@@ -49,7 +49,7 @@ class TorchlintChecker:
         path = Path(self.filename)
         name, package = module_name(path) if path.exists() else ("__main__", "")
         source = SourceFile(data, self.filename, name, package)
-        # flake8 parsed the file with `ast` already: the prefilter reuses that tree.
+        # flake8 parsed the file with `ast` already: the scan and the check reuse that tree.
         result = check_single_file(source, settings, tree=self.tree if isinstance(self.tree, ast.Module) else None)
         for diagnostic in result.diagnostics:
             # flake8 adds 1 to the column a plugin yields; ours are already 1-based.

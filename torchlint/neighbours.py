@@ -107,8 +107,8 @@ def _scan(path: Path, settings: Settings) -> Tuple[ClassSummary, ...]:
     """The module's classes and re-exported names, read with the `ast` stage."""
     from torchlint.engine import SourceFile
     from torchlint.files import module_name
-    from torchlint.prefilter import prescan
     from torchlint.runner import read_regular_file
+    from torchlint.scan import file_records
 
     key = os.path.abspath(path)
     current = stamp(path)
@@ -120,12 +120,12 @@ def _scan(path: Path, settings: Settings) -> Tuple[ClassSummary, ...]:
         source = SourceFile(read_regular_file(path), str(path), name, package)
     except OSError:
         return ()
-    found = prescan(source.data, settings, name, package)
+    records = file_records(source.data, name, package)
     result: Tuple[ClassSummary, ...] = ()
-    if found.records is not None:
+    if records is not None:
         from torchlint.analysis.imports import summarise_classes
 
-        result = summarise_classes(found.records.classes, ImportMap.build(found.records, name, package))
+        result = summarise_classes(records.classes, ImportMap.build(records, name, package))
     _SCANS[key] = (current, result)
     return result
 
@@ -166,15 +166,15 @@ def check_single_file(source, settings: Settings, tree=None, fix: bool = False):
     """One file, as flake8 and the language server see it, knowing the module classes it imports from
     the project's other files on disk."""
     from torchlint.engine import check_file, scan_file
-    from torchlint.prefilter import prescan
+    from torchlint.scan import file_records
 
     path = Path(source.filename)
     project_classes: FrozenSet[str] = frozenset()
     states: Dict[str, State] = {}
     if b"class" in source.data and path.exists():
-        found = prescan(source.data, settings, source.module_name, source.package, tree)
-        if found.records is not None:
-            imports = ImportMap.build(found.records, source.module_name, source.package)
+        records = file_records(source.data, source.module_name, source.package, tree)
+        if records is not None:
+            imports = ImportMap.build(records, source.module_name, source.package)
             project_classes, states = imported_knowledge(path, imports, settings)
     scan = scan_file(source, settings, project_classes, tree)
-    return check_file(source, settings, fix, project_classes=project_classes, scan=scan, class_states=states)
+    return check_file(source, settings, fix, project_classes=project_classes, scan=scan, class_states=states, tree=tree)

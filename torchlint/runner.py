@@ -11,10 +11,10 @@ from typing import Callable, Dict, FrozenSet, List, Optional, Sequence, Set, Tup
 
 from torchlint.cache import Cache, index_key, stamp
 from torchlint.diagnostics import Diagnostic, Location
-from torchlint.engine import SYNTAX_ERROR_CODE, FileResult, Scan, SourceFile, check_file, scan_file
+from torchlint.engine import SYNTAX_ERROR_CODE, FileResult, SourceFile, check_file, scan_file
 from torchlint.fixes.edits import FixError
 from torchlint.files import NOTEBOOK_SUFFIX, module_name
-from torchlint.prefilter import simple_names
+from torchlint.scan import Scan, simple_names
 from torchlint.settings import Settings
 from torchlint.neighbours import module_class_closure, remembered_neighbours
 from torchlint.torch_knowledge import State
@@ -63,7 +63,7 @@ def run(
         project_classes = _index(scans, settings, workers, cache, stamps)
         # Names the candidate files import from modules the index did not read (re-exports, files
         # skipped on their bytes, files outside the run): followed on disk.
-        candidates = [(Path(name), scan) for name, scan in scans.items() if scan.needs_libcst]
+        candidates = [(Path(name), scan) for name, scan in scans.items() if scan.needs_check]
         if cache:
             remembered_neighbours(cache.neighbours)
         indexed = frozenset(summary.qualified_name for scan in scans.values() for summary in scan.classes)
@@ -78,7 +78,7 @@ def run(
         outcomes: Dict[str, _Outcome] = {}
         tasks = []
         for name, scan in scans.items():
-            if not (scan.needs_libcst or scan.problem is not None):
+            if not (scan.needs_check or scan.problem is not None):
                 continue
             cached = cache.result(name, stamps.get(name), key) if cache and not fix else None
             if cached is not None:
@@ -209,16 +209,16 @@ def _neighbour_knowledge(
     their bytes, files outside the run). A file's scan, when given, supplies its records."""
     from torchlint.analysis.imports import ImportMap
     from torchlint.neighbours import imported_knowledge
-    from torchlint.prefilter import prescan
+    from torchlint.scan import file_records
 
     classes: Set[str] = set()
     states: Dict[str, State] = {}
     for path, scan in files:
         name, package = module_name(path)
-        records = scan.prescan.records if scan is not None and scan.prescan is not None else None
+        records = scan.records if scan is not None else None
         if records is None:
             try:
-                records = prescan(read_regular_file(path), settings, name, package).records
+                records = file_records(read_regular_file(path), name, package)
             except OSError:
                 continue
         if records is None:

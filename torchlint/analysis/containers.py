@@ -10,16 +10,18 @@ from dataclasses import dataclass, replace
 import builtins
 from typing import Dict, FrozenSet, Iterable, List, Optional, Set, Tuple
 
-import libcst as cst
 
-from torchlint.analysis.class_facts import CallFact, ClassFacts, Fill, MethodFacts, Store, Use, target_names
-from torchlint.analysis.cst_names import dotted_name
+from torchlint.analysis.class_facts import CallFact, ClassFacts, Fill, FillHow, MethodFacts, Store, Use, target_names
+from torchlint.analysis import syntax as syn
+from torchlint.analysis.syntax import dotted_name
 from torchlint.analysis.imports import ImportMap
 from torchlint.analysis.resolver import MODULE_KINDS, STATEFUL_MODULE_KINDS, Resolver, ValueKind
 from torchlint.analysis.tensors import trainable_leaf
 from torchlint.analysis.shapes import Family, Shape
 from torchlint.torch_knowledge import MODULE_RETURNING_METHODS
 
+# How far values are followed through locals, helpers and nested containers. Real code stays within
+# four levels; the bound only stops self-referring bindings (`x = f(x)`) and keeps the work linear.
 _MAX_DEPTH = 8
 
 
@@ -98,71 +100,69 @@ class _Evaluator:
         self.attribute: Optional[str] = None  # the attribute being judged
 
     # --- where values come from ---------------------------------------------------------------
-    def origins(self, expr: cst.BaseExpression, method: MethodFacts, depth: int = 0,
+    def origins(self, expr: syn.Expr, method: MethodFacts, depth: int = 0,
                 scope: Optional[Dict[str, FrozenSet[Origin]]] = None) -> FrozenSet[Origin]:
         """The attributes of self, locals and self itself whose objects `expr` may evaluate to or contain."""
         if depth > _MAX_DEPTH:
             return frozenset()
         step = depth + 1
-        if isinstance(expr, cst.Name):
+        if isinstance(expr, syn.Name):
             if scope and expr.value in scope:
                 return scope[expr.value]
             if expr.value == method.self_name:
                 return frozenset((_SELF,))
             found = {("local", method.name, expr.value)}
             for value, _ in method.bindings.get(expr.value, []):
-                if value is not expr and not (isinstance(value, cst.Name) and value.value == expr.value):
+                if value is not expr and not (isinstance(value, syn.Name) and value.value == expr.value):
                     found |= self.origins(value, method, step)
             for iterated in method.iterated.get(expr.value, []):
                 found |= self.origins(iterated, method, step)
             return frozenset(found)
-        if isinstance(expr, cst.Attribute):
-            if isinstance(expr.value, cst.Name) and expr.value.value == method.self_name:
-                return frozenset((("attr", expr.attr.value),))
+        if isinstance(expr, syn.Attribute):
+            if isinstance(expr.value, syn.Name) and expr.value.value == method.self_name:
+                return frozenset((("attr", expr.attr),))
             return self.origins(expr.value, method, step, scope)
-        if isinstance(expr, (cst.Subscript, cst.StarredElement, cst.Element, cst.Await)):
+        if isinstance(expr, (syn.Subscript, syn.Starred, syn.Await)):
             return self.origins(expr.value, method, step, scope)
-        if isinstance(expr, cst.NamedExpr):
+        if isinstance(expr, syn.NamedExpr):
             return self.origins(expr.value, method, step, scope) | self.origins(expr.target, method, step, scope)
-        if isinstance(expr, cst.IfExp):
+        if isinstance(expr, syn.IfExp):
             return self.origins(expr.body, method, step, scope) | self.origins(expr.orelse, method, step, scope)
-        if isinstance(expr, (cst.BinaryOperation, cst.BooleanOperation)):
+        if isinstance(expr, (syn.BinaryOperation, syn.BooleanOperation)):
             return self.origins(expr.left, method, step, scope) | self.origins(expr.right, method, step, scope)
-        if isinstance(expr, (cst.List, cst.Tuple, cst.Set)):
+        if isinstance(expr, (syn.List, syn.Tuple_, syn.Set)):
             return _union(self.origins(e, method, step, scope) for e in expr.elements)
-        if isinstance(expr, cst.Dict):
+        if isinstance(expr, syn.Dict):
             return _union(self.origins(e.value, method, step, scope) for e in expr.elements)
-        if isinstance(expr, (cst.ListComp, cst.GeneratorExp, cst.SetComp, cst.DictComp)):
+        if isinstance(expr, (syn.ListComp, syn.GeneratorExp, syn.SetComp, syn.DictComp)):
             inner = dict(scope or {})
-            comp: Optional[cst.CompFor] = expr.for_in
-            while comp is not None:
+            for comp in expr.generators:
                 came_from = self.origins(comp.iter, method, step, inner)
                 for name in target_names(comp.target):
                     inner[name.value] = came_from
-                comp = comp.inner_for_in
-            element = expr.value if isinstance(expr, cst.DictComp) else expr.elt
+            element = expr.value if isinstance(expr, syn.DictComp) else expr.elt
             return self.origins(element, method, step, inner)
-        if isinstance(expr, cst.Call):
+        if isinstance(expr, syn.Call):
             func = expr.func
             helper = self._helper(func, method)
             if helper is not None:
                 return _union(self.origins(value, helper, step) for value in helper.returns)
-            if isinstance(func, cst.Attribute) and func.attr.value in _PASSING_METHODS:
+            if isinstance(func, syn.Attribute) and func.attr in _PASSING_METHODS:
                 return self.origins(func.value, method, step, scope)
-            if isinstance(func, cst.Name) and func.value in _PASSING_BUILTINS and func.value not in self.shadowed:
+            if isinstance(func, syn.Name) and func.value in _PASSING_BUILTINS and func.value not in self.shadowed:
                 return _union(self.origins(arg.value, method, step, scope) for arg in expr.args)
         return frozenset()
 
     # --- what values are ----------------------------------------------------------------------
-    def value_kinds(self, expr: cst.BaseExpression, method: MethodFacts, depth: int = 0) -> FrozenSet[ValueKind]:
+    def value_kinds(self, expr: syn.Expr, method: MethodFacts, depth: int = 0) -> FrozenSet[ValueKind]:
         if depth > _MAX_DEPTH:
             return _UNKNOWN
         if self.registered and self.origins(expr, method) & self.registered:
             return frozenset((ValueKind.REGISTERED,))
         step = depth + 1
-        if isinstance(expr, cst.Call):
+        if isinstance(expr, syn.Call):
             func = expr.func
-            if isinstance(func, cst.Attribute) and func.attr.value in MODULE_RETURNING_METHODS:
+            if isinstance(func, syn.Attribute) and func.attr in MODULE_RETURNING_METHODS:
                 inner = self.value_kinds(func.value, method, step)
                 if inner <= MODULE_KINDS:
                     return inner
@@ -172,20 +172,20 @@ class _Evaluator:
             helper = self._helper(func, method)
             if helper is not None:
                 return self.returned_kinds(helper, step)
-            if isinstance(func, cst.Name) and func.value in method.bindings:  # `cls = nn.LSTM if c else nn.GRU`
+            if isinstance(func, syn.Name) and func.value in method.bindings:  # `cls = nn.LSTM if c else nn.GRU`
                 return self._class_kinds(func, method, step)
             if trainable_leaf(expr, self.resolver) is not None:
                 return frozenset((ValueKind.TRAINABLE_TENSOR,))
             return self.resolver.kinds_of_call(func, expr)
-        if isinstance(expr, cst.Name):
-            if expr.value == "None":
-                return frozenset((ValueKind.NONE,))
+        if isinstance(expr, syn.Constant) and expr.value is None:
+            return frozenset((ValueKind.NONE,))
+        if isinstance(expr, syn.Name):
             return self._local_kinds(expr.value, method, depth)
-        if isinstance(expr, cst.IfExp):
+        if isinstance(expr, syn.IfExp):
             return self.value_kinds(expr.body, method, step) | self.value_kinds(expr.orelse, method, step)
-        if isinstance(expr, cst.NamedExpr):
+        if isinstance(expr, syn.NamedExpr):
             return self.value_kinds(expr.value, method, step)
-        if isinstance(expr, cst.Subscript) and self._is_current_attribute(expr.value, method):
+        if isinstance(expr, syn.Subscript) and self._is_current_attribute(expr.value, method):
             return _NEUTRAL  # `self.layers[i] = self.layers[i].to(device)`
         return _UNKNOWN
 
@@ -195,32 +195,32 @@ class _Evaluator:
             return _UNKNOWN
         return _known_only(_union(self.value_kinds(value, method, depth + 1) for value in method.returns))
 
-    def _class_kinds(self, func: cst.Name, method: MethodFacts, depth: int) -> FrozenSet[ValueKind]:
+    def _class_kinds(self, func: syn.Name, method: MethodFacts, depth: int) -> FrozenSet[ValueKind]:
         """A call of a local bound to module classes: `cls = nn.LSTM if c else nn.GRU; cls(...)`."""
         bound = [value for value, _ in method.bindings.get(func.value, [])]
         kinds = _union(self._callable_kinds(value, method, depth) for value in bound)
         return _known_only(kinds) if bound else _UNKNOWN
 
-    def _callable_kinds(self, value: cst.BaseExpression, method: MethodFacts, depth: int) -> FrozenSet[ValueKind]:
-        if isinstance(value, cst.IfExp):
+    def _callable_kinds(self, value: syn.Expr, method: MethodFacts, depth: int) -> FrozenSet[ValueKind]:
+        if isinstance(value, syn.IfExp):
             return self._callable_kinds(value.body, method, depth) | self._callable_kinds(value.orelse, method, depth)
-        if isinstance(value, cst.Lambda):
+        if isinstance(value, syn.Lambda):
             return self.value_kinds(value.body, method, depth + 1)
-        if isinstance(value, (cst.Name, cst.Attribute)) and self.resolver.qualify(value) is not None:
+        if isinstance(value, (syn.Name, syn.Attribute)) and self.resolver.qualify(value) is not None:
             return self.resolver.kinds_of_call(value)
         return _UNKNOWN
 
-    def _helper(self, func: cst.BaseExpression, method: MethodFacts) -> Optional[MethodFacts]:
+    def _helper(self, func: syn.Expr, method: MethodFacts) -> Optional[MethodFacts]:
         """`self._make_layer` -> that method's facts (not the method being evaluated itself)."""
-        if isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name) and func.value.value == method.self_name:
-            helper = self.facts.methods.get(func.attr.value)
+        if isinstance(func, syn.Attribute) and isinstance(func.value, syn.Name) and func.value.value == method.self_name:
+            helper = self.facts.methods.get(func.attr)
             return helper if helper is not method else None
         return None
 
-    def _is_current_attribute(self, expr: cst.BaseExpression, method: MethodFacts) -> bool:
+    def _is_current_attribute(self, expr: syn.Expr, method: MethodFacts) -> bool:
         return (
-            isinstance(expr, cst.Attribute) and isinstance(expr.value, cst.Name)
-            and expr.value.value == method.self_name and expr.attr.value == self.attribute
+            isinstance(expr, syn.Attribute) and isinstance(expr.value, syn.Name)
+            and expr.value.value == method.self_name and expr.attr == self.attribute
         )
 
     def _local_kinds(self, name: str, method: MethodFacts, depth: int) -> FrozenSet[ValueKind]:
@@ -230,44 +230,44 @@ class _Evaluator:
         ):
             return frozenset((ValueKind.REGISTERED,))
         bound = [value for value, _ in method.bindings.get(name, []) if not _keeps_kind(value, name, self.resolver)]
-        if not bound or any(isinstance(value, cst.Name) and value.value == name for value in bound):
+        if not bound or any(isinstance(value, syn.Name) and value.value == name for value in bound):
             return _UNKNOWN  # a loop variable, an unpacked value, a parameter
         kinds = _union(self.value_kinds(value, method, depth + 1) for value in bound)
         return _UNKNOWN if len(bound) > 1 and ValueKind.UNKNOWN in kinds else kinds
 
     # --- containers ---------------------------------------------------------------------------
-    def contents(self, expr: cst.BaseExpression, method: MethodFacts, depth: int = 0) -> Optional[Contents]:
+    def contents(self, expr: syn.Expr, method: MethodFacts, depth: int = 0) -> Optional[Contents]:
         """What a plain container expression holds; None when `expr` is not a plain container."""
         if depth > _MAX_DEPTH:
             return None
-        if isinstance(expr, cst.List):
+        if isinstance(expr, syn.List):
             return self._elements(Shape.LIST, [e for e in expr.elements], method, depth)
-        if isinstance(expr, cst.Tuple):
+        if isinstance(expr, syn.Tuple_):
             return self._elements(Shape.TUPLE, [e for e in expr.elements], method, depth)
-        if isinstance(expr, (cst.ListComp, cst.GeneratorExp)):
+        if isinstance(expr, (syn.ListComp, syn.GeneratorExp)):
             return self._element(expr.elt, method, depth, Shape.LIST)
-        if isinstance(expr, cst.Dict):
+        if isinstance(expr, syn.Dict):
             return self._dict(expr, method, depth)
-        if isinstance(expr, cst.DictComp):
+        if isinstance(expr, syn.DictComp):
             element = self._element(expr.value, method, depth, Shape.DICT)
             return replace(element, shape=Shape.DICT, keys=(DYNAMIC_KEY,))
-        if isinstance(expr, cst.BinaryOperation) and isinstance(expr.operator, cst.Multiply):
+        if isinstance(expr, syn.BinaryOperation) and expr.operator == "Multiply":
             for side in (expr.left, expr.right):
-                if isinstance(side, cst.List):
+                if isinstance(side, syn.List):
                     inner = self.contents(side, method, depth + 1)
                     return None if inner is None else replace(inner, repeated=True)
             return None
-        if isinstance(expr, cst.BinaryOperation) and isinstance(expr.operator, cst.Add):
+        if isinstance(expr, syn.BinaryOperation) and expr.operator == "Add":
             return self._concatenation(expr, method, depth)
-        if isinstance(expr, cst.Call):
+        if isinstance(expr, syn.Call):
             return self._call(expr, method, depth)
-        if isinstance(expr, cst.Name):
+        if isinstance(expr, syn.Name):
             return self._local_container(expr.value, method, depth)
-        if isinstance(expr, cst.NamedExpr):
+        if isinstance(expr, syn.NamedExpr):
             return self.contents(expr.value, method, depth + 1)
         return None
 
-    def _concatenation(self, expr: cst.BinaryOperation, method: MethodFacts, depth: int) -> Optional[Contents]:
+    def _concatenation(self, expr: syn.BinaryOperation, method: MethodFacts, depth: int) -> Optional[Contents]:
         """`[a] + [b]`, `enc + dec`, `self.layers + [m]` (the attribute itself adds nothing new)."""
         sides = []
         for side in (expr.left, expr.right):
@@ -284,9 +284,9 @@ class _Evaluator:
             result = result.merge(replace(other, shape=result.shape))
         return result
 
-    def _call(self, call: cst.Call, method: MethodFacts, depth: int) -> Optional[Contents]:
+    def _call(self, call: syn.Call, method: MethodFacts, depth: int) -> Optional[Contents]:
         func = call.func
-        builtin = func.value if isinstance(func, cst.Name) and not self.resolver.imports.binds(func.value) else None
+        builtin = func.value if isinstance(func, syn.Name) and not self.resolver.imports.binds(func.value) else None
         qualified = self.resolver.qualify(func)
         if builtin in ("list", "tuple", "dict") or qualified == "collections.OrderedDict":
             shape = {"list": Shape.LIST, "tuple": Shape.TUPLE}.get(builtin or "", Shape.DICT)
@@ -304,14 +304,14 @@ class _Evaluator:
             for arg in keywords:
                 assert arg.keyword is not None
                 element = self._element(arg.value, method, depth, shape)
-                result = result.merge(replace(element, keys=(Key(arg.keyword.value, False),)))
+                result = result.merge(replace(element, keys=(Key(arg.keyword, False),)))
             return result
         if qualified == "collections.defaultdict" and len(call.args) == 1 and not call.args[0].keyword:
             return Contents(shape=Shape.DICT, keys=(DYNAMIC_KEY,))  # filled by `self.d[k].append(m)`
         if builtin == "map" and len(call.args) >= 2 and not any(arg.star or arg.keyword for arg in call.args):
             kinds = self._callable_kinds(call.args[0].value, method, depth + 1)
             return Contents(shape=Shape.LIST, kinds=kinds, all_known=ValueKind.UNKNOWN not in kinds)
-        if isinstance(func, cst.Attribute) and dotted_name(func) in ("dict.fromkeys", "collections.OrderedDict.fromkeys"):
+        if isinstance(func, syn.Attribute) and dotted_name(func) in ("dict.fromkeys", "collections.OrderedDict.fromkeys"):
             given_value = len(call.args) > 1
             kinds = self.value_kinds(call.args[1].value, method, depth + 1) if given_value else frozenset((ValueKind.NONE,))
             return Contents(shape=Shape.DICT, kinds=kinds, all_known=ValueKind.UNKNOWN not in kinds,
@@ -321,10 +321,10 @@ class _Evaluator:
             return self.contents(helper.returns[0], helper, depth + 1)
         return None
 
-    def _zipped_values(self, expr: cst.BaseExpression, method: MethodFacts, depth: int) -> Optional[Contents]:
+    def _zipped_values(self, expr: syn.Expr, method: MethodFacts, depth: int) -> Optional[Contents]:
         """`dict(zip(names, modules))`: the values are the second sequence's elements, the keys unknown."""
         if (
-            isinstance(expr, cst.Call) and isinstance(expr.func, cst.Name) and expr.func.value == "zip"
+            isinstance(expr, syn.Call) and isinstance(expr.func, syn.Name) and expr.func.value == "zip"
             and not self.resolver.imports.binds("zip") and len(expr.args) == 2
             and not any(arg.star or arg.keyword for arg in expr.args)
         ):
@@ -348,26 +348,26 @@ class _Evaluator:
     def _elements(self, shape: Shape, elements, method: MethodFacts, depth: int) -> Contents:
         result = Contents(shape=shape)
         for element in elements:
-            if isinstance(element, cst.StarredElement):  # `[*enc, *dec]`
+            if isinstance(element, syn.Starred):  # `[*enc, *dec]`
                 inner = self.contents(element.value, method, depth + 1)
                 unpacked = _UNKNOWN_ELEMENT if inner is None or inner.shape is Shape.DICT else replace(inner, shape=shape)
                 result = result.merge(unpacked)
             else:
-                result = result.merge(self._element(element.value, method, depth, shape))
+                result = result.merge(self._element(element, method, depth, shape))
         return result
 
-    def _element(self, value: cst.BaseExpression, method: MethodFacts, depth: int, shape: Shape) -> Contents:
-        if isinstance(value, (cst.List, cst.ListComp)):
+    def _element(self, value: syn.Expr, method: MethodFacts, depth: int, shape: Shape) -> Contents:
+        if isinstance(value, (syn.List, syn.ListComp)):
             inner = self.contents(value, method, depth + 1)
             if inner is not None:
                 return Contents(shape=shape, kinds=inner.kinds, all_known=inner.all_known, nested=True)
         kinds = self.value_kinds(value, method, depth + 1)
         return Contents(shape=shape, kinds=kinds, all_known=ValueKind.UNKNOWN not in kinds)
 
-    def _dict(self, expr: cst.Dict, method: MethodFacts, depth: int) -> Contents:
+    def _dict(self, expr: syn.Dict, method: MethodFacts, depth: int) -> Contents:
         result = Contents(shape=Shape.DICT)
         for element in expr.elements:
-            if isinstance(element, cst.StarredDictElement):
+            if element.key is None:  # `{**other}`
                 result = result.merge(replace(_UNKNOWN_ELEMENT, shape=Shape.DICT, keys=(DYNAMIC_KEY,)))
                 continue
             entry = self._element(element.value, method, depth, Shape.DICT)
@@ -375,15 +375,15 @@ class _Evaluator:
         return result
 
     def fill_contents(self, fill: Fill, shape: Shape, depth: int = 0) -> Contents:
-        if fill.how.startswith("nested "):
-            inner = (self.contents(fill.args[0], fill.method, depth + 1) if fill.how == "nested extend" and fill.args
+        if fill.how.nested:
+            inner = (self.contents(fill.args[0], fill.method, depth + 1) if fill.how is FillHow.NESTED_EXTEND and fill.args
                      else self._element(fill.args[0], fill.method, depth, Shape.LIST) if len(fill.args) == 1 else None)
             if inner is None:
                 return replace(_UNKNOWN_ELEMENT, shape=shape)
             return Contents(shape=shape, kinds=inner.kinds, all_known=inner.all_known, nested=True, keys=(DYNAMIC_KEY,))
-        if fill.how in ("extend", "iadd", "update"):
+        if fill.how in (FillHow.EXTEND, FillHow.IADD, FillHow.UPDATE):
             if not fill.args:
-                return Contents(shape=shape) if fill.how == "update" else _UNKNOWN_ELEMENT
+                return Contents(shape=shape) if fill.how is FillHow.UPDATE else _UNKNOWN_ELEMENT
             inner = self.contents(fill.args[0], fill.method, depth + 1)
             if inner is None:
                 return replace(_UNKNOWN_ELEMENT, shape=shape, keys=(DYNAMIC_KEY,) if shape is Shape.DICT else ())
@@ -393,9 +393,9 @@ class _Evaluator:
         element = self._element(fill.args[0], fill.method, depth, shape)
         if shape is not Shape.DICT:
             return element
-        if fill.how in ("setitem", "setdefault") and fill.key is not None:
+        if fill.how in (FillHow.SETITEM, FillHow.SETDEFAULT) and fill.key is not None:
             element = replace(element, keys=(_key(fill.key),))
-        elif fill.how == "setitem":
+        elif fill.how is FillHow.SETITEM:
             element = replace(element, keys=(DYNAMIC_KEY,))
         return element
 
@@ -414,32 +414,25 @@ def _known_only(kinds: FrozenSet[ValueKind]) -> FrozenSet[ValueKind]:
     return _UNKNOWN
 
 
-def _keeps_kind(value: cst.BaseExpression, name: str, resolver: Resolver) -> bool:
+def _keeps_kind(value: syn.Expr, name: str, resolver: Resolver) -> bool:
     """`m = m.cuda()`, `m = copy.deepcopy(m)`: a rebinding that keeps what `m` already was."""
-    if not isinstance(value, cst.Call):
+    if not isinstance(value, syn.Call):
         return False
     func = value.func
-    if isinstance(func, cst.Attribute) and func.attr.value in MODULE_RETURNING_METHODS:
-        return isinstance(func.value, cst.Name) and func.value.value == name
+    if isinstance(func, syn.Attribute) and func.attr in MODULE_RETURNING_METHODS:
+        return isinstance(func.value, syn.Name) and func.value.value == name
     return (
         resolver.qualify(func) == "copy.deepcopy" and len(value.args) == 1
-        and isinstance(value.args[0].value, cst.Name) and value.args[0].value.value == name
+        and isinstance(value.args[0].value, syn.Name) and value.args[0].value.value == name
     )
 
 
 _UNKNOWN: FrozenSet[ValueKind] = frozenset((ValueKind.UNKNOWN,))
 
 
-def _key(node: cst.BaseExpression) -> Key:
-    if isinstance(node, cst.SimpleString):
-        evaluated = node.evaluated_value
-        if isinstance(evaluated, str):
-            return Key(evaluated, True)
-        return Key(None, True)
-    if isinstance(node, (cst.Integer, cst.Float, cst.Imaginary)) or (
-        isinstance(node, cst.Name) and node.value in ("None", "True", "False")
-    ):
-        return Key(None, True)
+def _key(node: syn.Expr) -> Key:
+    if isinstance(node, syn.Constant) and node.value is not Ellipsis:
+        return Key(node.value, True) if isinstance(node.value, str) else Key(None, True)
     return DYNAMIC_KEY
 
 
@@ -447,14 +440,24 @@ def returned_kinds(facts: ClassFacts, method: MethodFacts, resolver: Resolver) -
     return _Evaluator(facts, resolver).returned_kinds(method)
 
 
+def candidate_attributes(facts: ClassFacts, resolver: Resolver, shadowed: FrozenSet[str] = frozenset()) -> Set[str]:
+    """The attributes some store puts a plain container in: every finding is about one of them, and
+    which they are does not depend on what the run knows about module classes."""
+    return _plain(_Evaluator(facts, resolver, shadowed), facts)
+
+
+def _plain(evaluator: "_Evaluator", facts: ClassFacts) -> Set[str]:
+    return {
+        attribute for attribute, stores in facts.stores.items()
+        if any(evaluator.contents(store.value, store.method) is not None for store in stores)
+    }
+
+
 def find_container_attributes(
     facts: ClassFacts, resolver: Resolver, shadowed: FrozenSet[str] = frozenset()
 ) -> List[ContainerAttribute]:
     evaluator = _Evaluator(facts, resolver, shadowed)
-    plain = {
-        attribute for attribute, stores in facts.stores.items()
-        if any(evaluator.contents(store.value, store.method) is not None for store in stores)
-    }
+    plain = _plain(evaluator, facts)
     evaluator.registered = _registered_origins(evaluator, facts, plain)
     found: List[ContainerAttribute] = []
     for attribute, stores in facts.stores.items():
@@ -484,7 +487,7 @@ def _registered_origins(evaluator: _Evaluator, facts: ClassFacts, plain: Set[str
             for store in stores:  # `self.conv = conv`, `self.weight = lin.weight`, `self.a = self._make()`
                 if _same_object(store.value):
                     registered |= origins(store.value, store.method)
-                if isinstance(store.value, cst.Name):
+                if isinstance(store.value, syn.Name):
                     submodules.add(("local", store.method.name, store.value.value))
     for changed in range(_MAX_DEPTH):
         before = len(registered)
@@ -519,9 +522,9 @@ def _registered_by_call(evaluator: _Evaluator, call: CallFact, submodules: Set[O
         )
     if evaluator.resolver.is_registering_call(func):  # nn.Sequential(*blocks), Block(self.cells[0])
         return _union(evaluator.origins(value, method) for value in arguments)
-    if isinstance(func, cst.Attribute):
+    if isinstance(func, syn.Attribute):
         receiver = evaluator.origins(func.value, method)
-        if receiver == frozenset((_SELF,)) and func.attr.value not in _REGISTERING_SELF_METHODS:
+        if receiver == frozenset((_SELF,)) and func.attr not in _REGISTERING_SELF_METHODS:
             return frozenset()  # an nn.Module method of self that registers nothing (apply, to, ...)
         if receiver & submodules and not _calls_a_submodule(func):  # `self.net.add_module(k, m)`
             return _union(evaluator.origins(value, method) for value in arguments)
@@ -533,47 +536,47 @@ def _registered_by_call(evaluator: _Evaluator, call: CallFact, submodules: Set[O
     return frozenset()
 
 
-def _same_object(expr: cst.BaseExpression) -> bool:
+def _same_object(expr: syn.Expr) -> bool:
     """An expression that hands back an existing object (which torch registers when stored on self),
     not a new list or tuple built from it."""
-    if isinstance(expr, (cst.Name, cst.Attribute, cst.Subscript)):
+    if isinstance(expr, (syn.Name, syn.Attribute, syn.Subscript)):
         return True
-    if isinstance(expr, cst.IfExp):
+    if isinstance(expr, syn.IfExp):
         return _same_object(expr.body) or _same_object(expr.orelse)
-    if isinstance(expr, cst.NamedExpr):
+    if isinstance(expr, syn.NamedExpr):
         return _same_object(expr.value)
-    if isinstance(expr, cst.Call):
+    if isinstance(expr, syn.Call):
         func = expr.func
-        return isinstance(func, cst.Attribute) and (
-            func.attr.value in MODULE_RETURNING_METHODS or isinstance(func.value, cst.Name)
+        return isinstance(func, syn.Attribute) and (
+            func.attr in MODULE_RETURNING_METHODS or isinstance(func.value, syn.Name)
         )
     return False
 
 
-def _calls_a_submodule(func: cst.Attribute) -> bool:
+def _calls_a_submodule(func: syn.Attribute) -> bool:
     """`self.block.forward(x)`: a module's forward or one of its tensor methods hands nothing over."""
-    return func.attr.value in ("forward", "__call__")
+    return func.attr in ("forward", "__call__")
 
 
-def _cannot_register(evaluator: _Evaluator, func: cst.BaseExpression, method: MethodFacts) -> bool:
+def _cannot_register(evaluator: _Evaluator, func: syn.Expr, method: MethodFacts) -> bool:
     """torch functions (`nn.init.*`, `F.*`, `torch.cat`), builtins, and calling a module itself."""
     qualified = evaluator.resolver.qualify(func)
     if qualified is not None and qualified.split(".", 1)[0] in ("torch", "builtins", "math", "numpy", "logging"):
         return True
-    if isinstance(func, cst.Name) and qualified is None and func.value in _BUILTIN_NAMES:
+    if isinstance(func, syn.Name) and qualified is None and func.value in _BUILTIN_NAMES:
         return func.value != "setattr"  # `setattr(self, name, m)` registers m
-    return isinstance(func, (cst.Subscript, cst.Call)) or (
-        isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name) and func.value.value == method.self_name
+    return isinstance(func, (syn.Subscript, syn.Call)) or (
+        isinstance(func, syn.Attribute) and isinstance(func.value, syn.Name) and func.value.value == method.self_name
     )
 
 
-def _bind_arguments(helper: MethodFacts, args: Tuple[cst.Arg, ...]) -> List[Tuple[str, cst.BaseExpression]]:
+def _bind_arguments(helper: MethodFacts, args: Tuple[syn.Arg, ...]) -> List[Tuple[str, syn.Expr]]:
     bound = []
     for position, arg in enumerate(args):
         if arg.star:
             continue
         if arg.keyword is not None:
-            bound.append((arg.keyword.value, arg.value))
+            bound.append((arg.keyword, arg.value))
         elif position < len(helper.parameters):
             bound.append((helper.parameters[position], arg.value))
     return bound
@@ -626,12 +629,12 @@ def _registered_some_other_way(evaluator, facts, attribute, container_stores, ot
     if attribute in facts.escaped or ("attr", attribute) in evaluator.registered:
         return True
     for store in other_stores:
-        if isinstance(store.value, cst.Call) and evaluator.resolver.is_registering_call(store.value.func):
+        if isinstance(store.value, syn.Call) and evaluator.resolver.is_registering_call(store.value.func):
             return True
     for store, contents in container_stores:
         if contents.handed_on:
             return True
-        if isinstance(store.value, cst.Name) and evaluator.origins(store.value, store.method) & evaluator.registered:
+        if isinstance(store.value, syn.Name) and evaluator.origins(store.value, store.method) & evaluator.registered:
             return True  # `self.convs = convs` where `convs` itself is handed to nn.Sequential
     return False
 

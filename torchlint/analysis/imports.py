@@ -2,7 +2,7 @@
 
 Cheaper than libcst's QualifiedNameProvider (no scope analysis, no metadata pass) and enough for
 what torchlint asks: is this base class or callable torch's, or a class of this project? The
-statements come from whichever parser read the file (`ast` in the prefilter, libcst otherwise), as
+statements come from whichever parser read the file (`ast`, or libcst where `ast` cannot), as
 plain records, so one piece of code resolves them.
 """
 from __future__ import annotations

@@ -5,9 +5,8 @@ import enum
 from dataclasses import dataclass, field
 from typing import Dict, FrozenSet, Optional, Set
 
-import libcst as cst
-
-from torchlint.analysis.cst_names import dotted_name
+from torchlint.analysis import syntax as syn
+from torchlint.analysis.syntax import dotted_name
 from torchlint.analysis.imports import ImportMap
 from torchlint.settings import ProjectKnowledge
 from torchlint.torch_knowledge import (
@@ -74,13 +73,13 @@ class Resolver:
             or qualified in self.project.module_classes
         )
 
-    def is_module_base(self, base: cst.BaseExpression) -> bool:
-        if isinstance(base, cst.Subscript):  # Generic-style bases: `Base[T]`
+    def is_module_base(self, base: syn.Expr) -> bool:
+        if isinstance(base, syn.Subscript):  # Generic-style bases: `Base[T]`
             base = base.value
         qualified = self.qualify(base)
         return qualified is not None and self.is_module_class_name(qualified)
 
-    def kinds_of_call(self, func: cst.BaseExpression, call: Optional[cst.Call] = None) -> FrozenSet[ValueKind]:
+    def kinds_of_call(self, func: syn.Expr, call: Optional[syn.Call] = None) -> FrozenSet[ValueKind]:
         qualified = self.qualify(func)
         if qualified is None:
             return frozenset((ValueKind.UNKNOWN,))
@@ -98,20 +97,20 @@ class Resolver:
             return frozenset((ValueKind.MODULE,))
         return frozenset((ValueKind.UNKNOWN,))
 
-    def is_registering_call(self, func: cst.BaseExpression) -> bool:
+    def is_registering_call(self, func: syn.Expr) -> bool:
         """A call that registers what it is given: any module class (nn.ModuleList, nn.Sequential, Block)."""
         return bool(self.kinds_of_call(func) & MODULE_KINDS)
 
-    def qualify(self, expr: cst.BaseExpression) -> Optional[str]:
+    def qualify(self, expr: syn.Expr) -> Optional[str]:
         return self.imports.qualify_dotted(dotted_name(expr))
 
 
-def _torch_state(torch_name: str, call: Optional[cst.Call]) -> State:
+def _torch_state(torch_name: str, call: Optional[syn.Call]) -> State:
     if call is None:
         return torch_module_state(torch_name, 0, frozenset(), False)
     return torch_module_state(
         torch_name,
         positional=sum(1 for arg in call.args if arg.keyword is None and not arg.star),
-        keywords=frozenset(arg.keyword.value for arg in call.args if arg.keyword is not None),
+        keywords=frozenset(arg.keyword for arg in call.args if arg.keyword is not None),
         unpacks=any(arg.star for arg in call.args),
     )

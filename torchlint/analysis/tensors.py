@@ -13,19 +13,27 @@ import enum
 from dataclasses import dataclass
 from typing import List, Optional, Set, Tuple
 
-import libcst as cst
-
 from torchlint.analysis.class_facts import ClassFacts, MethodFacts, Store, Use
 from torchlint.analysis.imports import ImportMap
 from torchlint.analysis.resolver import Resolver
 from torchlint.analysis.tensors_table import RANDOM_FACTORIES, TENSOR_FACTORIES, TENSOR_METHODS
-from torchlint.analysis.walk import walk
+from torchlint.analysis import syntax as syn
+from torchlint.analysis.syntax import walk
 
 _MOVES = frozenset(("to", "type_as", "cuda", "cpu", "to_device", "as_subclass"))
 _REGISTERS = frozenset(("register_buffer", "register_parameter"))
 _REGISTERING_CLASSES = frozenset(("torch.nn.Parameter", "torch.nn.parameter.Parameter", "torch.nn.Buffer",
                                   "torch.nn.parameter.Buffer"))
+_MAX_DEPTH = 6  # tensor methods chained on a factory (`torch.zeros(n).float().unsqueeze(0)`), and locals
 _STATE_MANAGERS = frozenset(("_apply", "__setattr__"))
+
+
+class LeafForm(enum.Enum):
+    """How a store makes a trainable leaf, so that the fix can make the same tensor without it."""
+
+    KEYWORD = "factory(..., requires_grad=True)"
+    METHOD = "factory(...).requires_grad_()"
+    VARIABLE = "Variable(factory(...), requires_grad=True)"
 
 
 class TensorProblem(enum.Enum):
@@ -44,7 +52,7 @@ class TensorAttribute:
     other_stores: Tuple[Store, ...]
     uses: Tuple[Use, ...]
     imports: ImportMap
-    fresh_leaf: Optional[cst.BaseExpression] = None  # TL006: the factory call without requires_grad
+    fresh_leaf: Optional[LeafForm] = None  # TL006: how the trainable leaf is made
     pure: bool = False  # TL007: the tensor is a function of the constructor's arguments only (no randomness)
 
     @property
@@ -79,36 +87,42 @@ def find_tensor_attributes(facts: ClassFacts, resolver: Resolver) -> List[Tensor
     return found
 
 
-def trainable_leaf(value: cst.BaseExpression, resolver: Resolver) -> Optional[cst.BaseExpression]:
-    """`torch.randn(d, requires_grad=True)` -> `torch.randn(d)`; `torch.zeros(d).requires_grad_()` ->
-    `torch.zeros(d)`; `Variable(torch.ones(d), requires_grad=True)` -> `torch.ones(d)`; else None."""
-    if not isinstance(value, cst.Call):
+def tensor_candidates(facts: ClassFacts, resolver: Resolver, trainable: bool = True, plain: bool = True) -> bool:
+    """Whether some store makes a tensor a tensor rule judges (`trainable`: TL006, `plain`: TL007)."""
+    for stores in facts.stores.values():
+        for store in stores:
+            if trainable and trainable_leaf(store.value, resolver) is not None:
+                return True
+            if plain and _made_tensor(store.value, store.method, resolver) is not None:
+                return True
+    return False
+
+
+def trainable_leaf(value: syn.Expr, resolver: Resolver) -> Optional[LeafForm]:
+    """`torch.randn(d, requires_grad=True)`, `torch.zeros(d).requires_grad_()`,
+    `Variable(torch.ones(d), requires_grad=True)`: a fresh leaf made by a torch factory; else None."""
+    if not isinstance(value, syn.Call):
         return None
     func = value.func
-    if isinstance(func, cst.Attribute) and func.attr.value == "requires_grad_":
+    if isinstance(func, syn.Attribute) and func.attr == "requires_grad_":
         literal_true = not value.args or (len(value.args) == 1 and _is_true(value.args[0].value))
         inner = func.value
-        if literal_true and isinstance(inner, cst.Call) and _factory_name(inner, resolver) and not _requires_grad(inner):
-            return inner
+        if literal_true and isinstance(inner, syn.Call) and _factory_name(inner, resolver) and not _requires_grad(inner):
+            return LeafForm.METHOD
         return None
-    grad = [arg for arg in value.args if arg.keyword is not None and arg.keyword.value == "requires_grad"]
+    grad = [arg for arg in value.args if arg.keyword == "requires_grad"]
     if len(grad) != 1 or not _is_true(grad[0].value):
         return None
     qualified = resolver.qualify(func)
     if qualified in ("torch.autograd.Variable", "torch.autograd.variable.Variable"):
         positional = [arg for arg in value.args if arg.keyword is None]
-        if len(positional) == 1 and isinstance(positional[0].value, cst.Call) and _factory_name(positional[0].value, resolver):
-            return positional[0].value
+        if len(positional) == 1 and isinstance(positional[0].value, syn.Call) and _factory_name(positional[0].value, resolver):
+            return LeafForm.VARIABLE
         return None
-    if _factory_name(value, resolver) is None:
-        return None
-    kept = [arg for arg in value.args if arg is not grad[0]]
-    if kept:
-        kept[-1] = kept[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
-    return value.with_changes(args=kept)
+    return None if _factory_name(value, resolver) is None else LeafForm.KEYWORD
 
 
-def _factory_name(call: cst.Call, resolver: Resolver) -> Optional[str]:
+def _factory_name(call: syn.Call, resolver: Resolver) -> Optional[str]:
     qualified = resolver.qualify(call.func)
     if qualified is None or not qualified.startswith("torch.") or qualified.count(".") != 1:
         return None
@@ -116,33 +130,31 @@ def _factory_name(call: cst.Call, resolver: Resolver) -> Optional[str]:
     return name if name in TENSOR_FACTORIES else None
 
 
-def _made_tensor(value: cst.BaseExpression, method: MethodFacts, resolver: Resolver, depth: int = 0) -> Optional[bool]:
+def _made_tensor(value: syn.Expr, method: MethodFacts, resolver: Resolver, depth: int = 0) -> Optional[bool]:
     """None: not a tensor made here by torch; else whether it depends on random numbers."""
-    if depth > 6:
+    if depth > _MAX_DEPTH:
         return None
-    if isinstance(value, cst.Call):
+    if isinstance(value, syn.Call):
         name = _factory_name(value, resolver)
         if name is not None:
             return name in RANDOM_FACTORIES
         func = value.func
-        if isinstance(func, cst.Attribute) and func.attr.value in TENSOR_METHODS:
+        if isinstance(func, syn.Attribute) and func.attr in TENSOR_METHODS:
             return _made_tensor(func.value, method, resolver, depth + 1)
         return None
-    if isinstance(value, cst.Name):
+    if isinstance(value, syn.Name):
         bound = method.bindings.get(value.value, [])
         if len(bound) == 1:
             return _made_tensor(bound[0][0], method, resolver, depth + 1)
     return None
 
 
-def _requires_grad(call: cst.BaseExpression) -> bool:
-    return isinstance(call, cst.Call) and any(
-        arg.keyword is not None and arg.keyword.value == "requires_grad" for arg in call.args
-    )
+def _requires_grad(call: syn.Expr) -> bool:
+    return isinstance(call, syn.Call) and any(arg.keyword == "requires_grad" for arg in call.args)
 
 
-def _is_true(node: cst.BaseExpression) -> bool:
-    return isinstance(node, cst.Name) and node.value == "True"
+def _is_true(node: syn.Expr) -> bool:
+    return isinstance(node, syn.Constant) and node.value is True
 
 
 def _registered_or_exported(facts: ClassFacts, resolver: Resolver) -> Set[str]:
@@ -152,9 +164,9 @@ def _registered_or_exported(facts: ClassFacts, resolver: Resolver) -> Set[str]:
     for call in facts.calls:
         func = call.func
         registering = (
-            (isinstance(func, cst.Attribute) and func.attr.value in _REGISTERS)
+            (isinstance(func, syn.Attribute) and func.attr in _REGISTERS)
             or resolver.qualify(func) in _REGISTERING_CLASSES
-            or (isinstance(func, cst.Name) and func.value == "setattr")
+            or (isinstance(func, syn.Name) and func.value == "setattr")
         )
         if registering:
             for arg in call.args:
@@ -162,22 +174,22 @@ def _registered_or_exported(facts: ClassFacts, resolver: Resolver) -> Set[str]:
     lists = {
         attribute: set().union(*(_attributes(store.value, store.method) for store in stores))
         for attribute, stores in facts.stores.items()
-        if any(isinstance(store.value, (cst.List, cst.Tuple)) for store in stores)
+        if any(isinstance(store.value, (syn.List, syn.Tuple_)) for store in stores)
     }
     for method in facts.methods.values():
         if method.name == "forward":
             continue
         for returned in method.returns:
-            if isinstance(returned, (cst.Attribute, cst.List, cst.Tuple)):
+            if isinstance(returned, (syn.Attribute, syn.List, syn.Tuple_)):
                 for name in _attributes(returned, method):
                     found |= {name} | lists.get(name, set())
     return found
 
 
-def _attributes(node: cst.CSTNode, method: MethodFacts) -> Set[str]:
+def _attributes(node: syn.Expr, method: MethodFacts) -> Set[str]:
     return {
-        n.attr.value for n in walk(node)
-        if isinstance(n, cst.Attribute) and isinstance(n.value, cst.Name) and n.value.value == method.self_name
+        n.attr for n in walk(node)
+        if isinstance(n, syn.Attribute) and isinstance(n.value, syn.Name) and n.value.value == method.self_name
     }
 
 
@@ -190,15 +202,16 @@ def _combined_with_inputs_unmoved(facts: ClassFacts, attribute: str, resolver: R
     inputs = set(forward.parameters)
     if not inputs:
         return False
-    for node in walk(forward.node.body):
-        if not isinstance(node, (cst.BinaryOperation, cst.Call)):
+    nodes = (node for expression in forward.expressions for node in walk(expression))
+    for node in nodes:
+        if not isinstance(node, (syn.BinaryOperation, syn.Call)):
             continue
-        names = {n.value for n in walk(node) if isinstance(n, cst.Name)}
+        names = {n.value for n in walk(node) if isinstance(n, syn.Name)}
         if not (names & inputs) or attribute not in _attributes(node, forward):
             continue
-        if isinstance(node, cst.Call) and not (resolver.qualify(node.func) or "").startswith("torch."):
+        if isinstance(node, syn.Call) and not (resolver.qualify(node.func) or "").startswith("torch."):
             continue
-        if any(isinstance(n, cst.Call) and isinstance(n.func, cst.Attribute) and n.func.attr.value in _MOVES
+        if any(isinstance(n, syn.Call) and isinstance(n.func, syn.Attribute) and n.func.attr in _MOVES
                for n in walk(node)):
             return False  # moved where it is used: the author handles the device
         return True

@@ -1,9 +1,10 @@
-"""Turn the rules' replacement nodes into text edits, and apply them: the only place code changes.
+"""Turn the rules' rewrites into text edits, and apply them: the only place code changes.
 
-Edits are applied to the file's own text, never to libcst's re-rendering of it, so every byte outside
-the rewritten expressions (and an added import line) stays as it was. Each piece of work is done once
-per file: one split into lines, one import computation per distinct set of imports, one pass to
-apply every edit.
+libcst reads only what a fix rewrites: the statement of each rewritten store (cut from the file by the
+span the reader recorded) and, when a fix needs an import, the file's leading import block, which
+libcst's AddImportsVisitor extends. Edits are applied to the file's own text, never to libcst's
+re-rendering of it, so every byte outside the rewritten expressions (and an added import line) stays
+as it was. Each piece of work is done once per file.
 """
 from __future__ import annotations
 
@@ -12,28 +13,26 @@ import re
 from typing import Dict, List, Sequence, Tuple
 
 from torchlint.diagnostics import Edit, Fix, Location
+from torchlint.fixes.replacements import Rewrite, StoreNodes
 
 _NEWLINE = re.compile(r"\r\n|\r|\n")
-
-Positions = Dict[int, Tuple[Location, Location]]
+_INDENTED = re.compile(r"^([ \t]+)\S", re.MULTILINE)
 
 
 class FixError(Exception):
     """A rewrite produced code that does not parse: the file must be left untouched."""
 
 
-def extent(node) -> Tuple[object, object]:
-    """The first and last nodes of an expression's text: its outer parentheses, when it has any."""
-    lpar, rpar = getattr(node, "lpar", None), getattr(node, "rpar", None)
-    return (lpar[0], rpar[-1]) if lpar and rpar else (node, node)
-
-
 class FileEditor:
-    def __init__(self, module, text: str, positions: Positions) -> None:
-        self.module = module
-        self.text = text  # the file as decoded, which libcst's `module.code` may not reproduce exactly
-        self.positions = positions
-        self.lines = _NEWLINE.split(module.code)
+    def __init__(self, text: str, header_end: int) -> None:
+        self.text = text  # the file as decoded
+        self.header_end = header_end  # the last line of the leading imports
+        self.lines = _NEWLINE.split(text)
+        newline = _NEWLINE.search(text)
+        self.newline = newline.group() if newline else "\n"
+        indented = _INDENTED.search(text)
+        self.default_indent = indented.group(1) if indented else "    "
+        self._statements: Dict[Tuple, Tuple[object, object, str]] = {}
         self._imports: Dict[Tuple, List[Edit]] = {}
 
     def describe(self, proposed) -> Fix:
@@ -41,36 +40,79 @@ class FileEditor:
         edits = self._replacement_edits(proposed) + self._import_edits(proposed.imports)
         return Fix(proposed.applicability, proposed.title, tuple(sorted(edits, key=lambda e: e.location)))
 
-    def apply(self, fixes: Sequence) -> bytes:
+    def apply(self, fixes: Sequence) -> str:
         edits = [edit for proposed in fixes for edit in self._replacement_edits(proposed)]
         edits += self._import_edits(tuple(n for proposed in fixes for n in proposed.imports))
         code = _apply_edits(self.text, edits)
-        _check_parses(self.module, code)
-        return code.encode(self.module.encoding)
+        _check_parses(self.text, code)
+        return code
 
+    # --- rewrites ---------------------------------------------------------------------------------
     def _replacement_edits(self, proposed) -> List[Edit]:
         edits = []
-        for old, new, statement in proposed.replacements:
-            first, last = extent(old)
-            line = self.lines[self.positions[id(statement)][0].row - 1]
-            indent = line[: len(line) - len(line.lstrip(" \t"))]
-            edits.append(Edit(_render(self.module, new, indent), self.positions[id(first)][0], self.positions[id(last)][1]))
+        for rewrite in proposed.rewrites:
+            span = rewrite.store.statement
+            statement, positions, indent = self._statement(span)
+            for old, new in rewrite.replace(StoreNodes.of(statement, rewrite.store)):
+                first, last = _extent(old)
+                start, end = positions[first].start, positions[last].end  # type: ignore[index]
+                edits.append(Edit(self._render(new, indent), _in_file(span, start, indent), _in_file(span, end, indent)))
         return edits
 
+    def _statement(self, span: Tuple[int, int, int, int]):
+        """The statement at `span` as libcst reads it, parsed once: alone, inside a block indented like
+        its line, so that its continuation lines keep their meaning."""
+        import libcst as cst
+        from libcst.metadata import MetadataWrapper, PositionProvider
+
+        if span not in self._statements:
+            line = self.lines[span[0] - 1]
+            indent = line[: len(line) - len(line.lstrip(" \t"))] or self.default_indent
+            module = cst.parse_module(f"if _:{self.newline}{indent}{self._cut(span)}{self.newline}")
+            positions = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
+            statement = module.body[0].body.body[0].body[0]  # type: ignore[attr-defined]
+            self._statements[span] = (statement, positions, indent)
+        return self._statements[span]
+
+    def _cut(self, span: Tuple[int, int, int, int]) -> str:
+        first, column, last, end_column = span
+        if first == last:
+            return self.lines[first - 1][column:end_column]
+        middle = self.lines[first: last - 1]
+        return self.newline.join([self.lines[first - 1][column:], *middle, self.lines[last - 1][:end_column]])
+
+    def _render(self, node, indent: str) -> str:
+        """The code of a new node where it will stand: inside a block indented like the store's, so its
+        continuation lines take that indentation (rendered with libcst's public API only)."""
+        import libcst as cst
+
+        line = cst.SimpleStatementLine([cst.Expr(node)])
+        holder = cst.If(test=cst.Name("_"), body=cst.IndentedBlock([line], indent=indent or None))
+        code = cst.Module([holder], default_indent=self.default_indent, default_newline=self.newline).code
+        head = f"if _:{self.newline}{indent or self.default_indent}"
+        return code[len(head): len(code) - len(self.newline)]
+
+    # --- imports ----------------------------------------------------------------------------------
     def _import_edits(self, needed: Tuple) -> List[Edit]:
-        """Line edits that add the imports, from libcst's AddImportsVisitor: once per set of imports."""
+        """Line edits that add the imports, from libcst's AddImportsVisitor run on the file's leading
+        import block: once per set of imports."""
         key = tuple(sorted(set(needed), key=lambda n: (n.module, n.name or "")))
         if not key:
             return []
         if key not in self._imports:
+            import libcst as cst
             from libcst.codemod import CodemodContext
             from libcst.codemod.visitors import AddImportsVisitor
 
+            header = "".join(self.text.splitlines(keepends=True)[: self.header_end])
+            module = cst.parse_module(header)
             context = CodemodContext()
             for import_needed in key:
                 AddImportsVisitor.add_needed_import(context, import_needed.module, import_needed.name)
-            before = self.module.code.splitlines(keepends=True)
-            after = AddImportsVisitor(context).transform_module(self.module).code.splitlines(keepends=True)
+            before = module.code.splitlines(keepends=True)
+            after = AddImportsVisitor(context).transform_module(module).code.splitlines(keepends=True)
+            if after and not after[-1].endswith(("\n", "\r")):  # the import block was the whole file
+                after[-1] += self.newline
             edits = []
             matcher = difflib.SequenceMatcher(a=before, b=after, autojunk=False)
             for tag, a_start, a_end, b_start, b_end in matcher.get_opcodes():
@@ -80,16 +122,17 @@ class FileEditor:
         return self._imports[key]
 
 
-def _render(module, node, indent: str) -> str:
-    """The code of a new node where it will stand: inside a block indented like the store's, so its
-    continuation lines take that indentation (rendered with libcst's public API only)."""
-    import libcst as cst
+def _extent(node) -> Tuple[object, object]:
+    """The first and last nodes of an expression's text: its outer parentheses, when it has any."""
+    lpar, rpar = getattr(node, "lpar", None), getattr(node, "rpar", None)
+    return (lpar[0], rpar[-1]) if lpar and rpar else (node, node)
 
-    line = cst.SimpleStatementLine([cst.Expr(node)])
-    holder = cst.If(test=cst.Name("_"), body=cst.IndentedBlock([line], indent=indent or None))
-    code = cst.Module([holder], default_indent=module.default_indent, default_newline=module.default_newline).code
-    head = f"if _:{module.default_newline}{indent or module.default_indent}"
-    return code[len(head): len(code) - len(module.default_newline)]
+
+def _in_file(span: Tuple[int, int, int, int], position, indent: str) -> Location:
+    """A position in a statement cut from the file (and put on line 2 after `indent`), in the file."""
+    row = span[0] + position.line - 2
+    column = position.column + (span[1] - len(indent) if position.line == 2 else 0)
+    return Location(row, column + 1)
 
 
 def _apply_edits(code: str, edits: Sequence[Edit]) -> str:
@@ -114,14 +157,14 @@ def _apply_edits(code: str, edits: Sequence[Edit]) -> str:
     return "".join(pieces)
 
 
-def _check_parses(module, code: str) -> None:
+def _check_parses(original: str, code: str) -> None:
     try:
         compile(code, "<fixed>", "exec", dont_inherit=True)
         return
     except SyntaxError as error:
         problem: Exception = error
     try:  # CPython may be older than the syntax libcst reads: ask libcst, as for the original
-        compile(module.code, "<original>", "exec", dont_inherit=True)
+        compile(original, "<original>", "exec", dont_inherit=True)
     except SyntaxError:
         import libcst as cst
 

@@ -4,8 +4,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Iterator, Optional, Tuple
 
-import libcst as cst
-
 from torchlint.analysis.imports import ImportMap
 
 if TYPE_CHECKING:
@@ -22,8 +20,8 @@ class ImportNeeded:
 
 def container_reference(
     imports: ImportMap, container: str, method: "Optional[MethodFacts]" = None
-) -> Tuple[cst.BaseExpression, Optional[ImportNeeded]]:
-    """An expression naming `torch.nn.<container>` where the store stands, and the import it needs.
+) -> Tuple[str, Optional[ImportNeeded]]:
+    """How to spell `torch.nn.<container>` where the store stands, and the import it needs.
 
     In order: the container imported by name; an alias of torch.nn (`nn.`, `tnn.`); a new name in
     the file's `from torch.nn import ...`; `torch.nn.` through `import torch`; else a new import. A
@@ -35,17 +33,8 @@ def container_reference(
         taken |= set(method.parameters) | set(method.bindings) | {method.self_name}
     for spelling, needed in _spellings(imports, container):
         if spelling.split(".", 1)[0] not in taken:
-            return _dotted(spelling), needed
-    return cst.parse_expression(f"__import__('torch').nn.{container}"), None
-
-
-def _dotted(spelling: str) -> cst.BaseExpression:
-    """`a.b.C` as a node, without running the parser once per finding."""
-    head, *rest = spelling.split(".")
-    node: cst.BaseExpression = cst.Name(head)
-    for name in rest:
-        node = cst.Attribute(value=node, attr=cst.Name(name))
-    return node
+            return spelling, needed
+    return f"__import__('torch').nn.{container}", None
 
 
 def _spellings(imports: ImportMap, container: str) -> Iterator[Tuple[str, Optional[ImportNeeded]]]:

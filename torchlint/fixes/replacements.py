@@ -1,28 +1,82 @@
-"""The replacement nodes of a fix: each store of the attribute, wrapped in the torch container."""
+"""What a fix rewrites: the statement of a store, as libcst reads it, and the replacement nodes in it.
+
+A rule says which stores to rewrite and how (a `Rewrite`); fixes/edits.py parses each statement with
+libcst only when the fix text is wanted, and turns the replacements into text edits.
+"""
 from __future__ import annotations
 
-from typing import List, Tuple
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Callable, List, Optional, Tuple
 
-import libcst as cst
+from torchlint.analysis.class_facts import Store, StoreForm
 
-from torchlint.analysis.containers import ContainerAttribute
+if TYPE_CHECKING:
+    import libcst as cst
 
-# (old node, new node, the statement holding it: its indentation is the new node's context)
-Replacement = Tuple[cst.CSTNode, cst.CSTNode, cst.CSTNode]
+    from torchlint.analysis.containers import ContainerAttribute
+
+Replacement = Tuple["cst.CSTNode", "cst.CSTNode"]  # (old node, new node), both in the store's statement
 
 
-def wrap_stores(container: ContainerAttribute, reference: cst.BaseExpression) -> List[Replacement]:
+@dataclass(frozen=True)
+class StoreNodes:
+    """A store's statement as libcst reads it: the statement (an assignment, or the setattr call), the
+    stored value and its annotation."""
+
+    statement: "cst.CSTNode"
+    value: "cst.BaseExpression"
+    annotation: "Optional[cst.BaseExpression]" = None
+
+    @staticmethod
+    def of(statement: "cst.CSTNode", store: Store) -> "StoreNodes":
+        """`statement`: the store's statement (or setattr expression statement) as libcst reads it."""
+        import libcst as cst
+
+        if store.form is StoreForm.SETATTR:
+            call = statement.value
+            return StoreNodes(call, call.args[2].value)
+        if store.form is StoreForm.UNPACKED:
+            return StoreNodes(statement, statement.value.elements[store.index].value)
+        if isinstance(statement, cst.AnnAssign):
+            return StoreNodes(statement, statement.value, statement.annotation.annotation)  # type: ignore[arg-type]
+        return StoreNodes(statement, statement.value)
+
+
+@dataclass(frozen=True)
+class Rewrite:
+    store: Store
+    replace: Callable[[StoreNodes], List[Replacement]]
+
+
+def reference_node(spelling: str) -> "cst.BaseExpression":
+    """`a.b.C` as a node, without running the parser for a plain dotted name."""
+    import libcst as cst
+
+    if not all(part.isidentifier() for part in spelling.split(".")):
+        return cst.parse_expression(spelling)
+    head, *rest = spelling.split(".")
+    node: cst.BaseExpression = cst.Name(head)
+    for name in rest:
+        node = cst.Attribute(value=node, attr=cst.Name(name))
+    return node
+
+
+def wrap_stores(container: "ContainerAttribute", reference: str) -> List[Rewrite]:
     """`self.x = [a, b]` -> `self.x = nn.ModuleList([a, b])`, for every store; annotations follow."""
-    replacements: List[Replacement] = []
     nested = container.contents.nested
-    for store, _ in container.container_stores:
-        replacements.append((store.value, _wrap(store.value, reference, nested), store.statement))
-        if store.annotation is not None:
-            replacements.append((store.annotation.annotation, reference.deep_clone(), store.statement))
-    return replacements
+
+    def wrap(nodes: StoreNodes) -> List[Replacement]:
+        found: List[Replacement] = [(nodes.value, _wrap(nodes.value, reference_node(reference), nested))]
+        if nodes.annotation is not None:
+            found.append((nodes.annotation, reference_node(reference)))
+        return found
+
+    return [Rewrite(store, wrap) for store, _ in container.container_stores]
 
 
-def _wrap(value: cst.BaseExpression, reference: cst.BaseExpression, nested: bool) -> cst.BaseExpression:
+def _wrap(value: "cst.BaseExpression", reference: "cst.BaseExpression", nested: bool) -> "cst.BaseExpression":
+    import libcst as cst
+
     if _is_empty(value):
         keep_parens = not isinstance(value, cst.Tuple)  # a tuple's parentheses are the tuple itself
         return cst.Call(func=reference.deep_clone(), lpar=value.lpar if keep_parens else [],
@@ -52,11 +106,15 @@ def _wrap(value: cst.BaseExpression, reference: cst.BaseExpression, nested: bool
     return cst.Call(func=reference.deep_clone(), args=[cst.Arg(inner.with_changes(lpar=[], rpar=[]))], lpar=lpar, rpar=rpar)
 
 
-def _is_empty(value: cst.BaseExpression) -> bool:
+def _is_empty(value: "cst.BaseExpression") -> bool:
+    import libcst as cst
+
     if isinstance(value, (cst.List, cst.Dict, cst.Tuple)):
         return not value.elements
     return _is_builtin_call(value, ("list", "dict", "tuple")) and not value.args
 
 
-def _is_builtin_call(value: cst.BaseExpression, names: Tuple[str, ...]) -> bool:
+def _is_builtin_call(value: "cst.BaseExpression", names: Tuple[str, ...]) -> bool:
+    import libcst as cst
+
     return isinstance(value, cst.Call) and isinstance(value.func, cst.Name) and value.func.value in names

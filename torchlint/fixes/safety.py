@@ -10,9 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import List, Optional, Tuple
 
-import libcst as cst
-
-from torchlint.analysis.class_facts import Fill, Use
+from torchlint.analysis import syntax as syn
+from torchlint.analysis.class_facts import Fill, FillHow, Use, UseHow
 from torchlint.analysis.containers import ContainerAttribute, Key
 from torchlint.analysis.resolver import MODULE_KINDS, ValueKind
 from torchlint.analysis.shapes import Family, Shape
@@ -60,7 +59,7 @@ def _blockers(container: ContainerAttribute, target: str) -> List[str]:
     if container.contents.nested and (container.family is Family.PARAMETERS or container.shape is Shape.DICT):
         reasons.append(f"{attribute} nests containers that nn.{target} cannot hold")
     if container.contents.nested and not all(
-        isinstance(store.value, (cst.List, cst.ListComp)) for store, _ in container.container_stores
+        isinstance(store.value, (syn.List, syn.ListComp)) for store, _ in container.container_stores
     ):
         reasons.append(f"{attribute} holds nested lists built somewhere torchlint cannot rewrite")
     if _shapes_differ(container):
@@ -106,48 +105,46 @@ def _operations(container: ContainerAttribute) -> List[Tuple[str, str]]:
 
 
 def _use_operation(use: Use, attribute: str, dict_like: bool) -> Tuple[str, str]:
-    if use.how == "method":
+    if use.how is UseHow.METHOD:
         if not dict_like and use.detail in ("insert", "pop"):
             return _positional(use.detail, use.args[0] if use.args else None), f"{attribute}.{use.detail}(...)"
         return use.detail, f"{attribute}.{use.detail}()"
-    if use.how in ("builtin", "type-check"):
+    if use.how in (UseHow.BUILTIN, UseHow.TYPE_CHECK):
         return use.detail, f"{use.detail}({attribute})"
-    if use.how == "compare":
+    if use.how is UseHow.COMPARE:
         operator = _COMPARISONS.get(use.detail, use.detail)
         return operator, f"{attribute} {operator} ..."
-    if use.how == "operator":
+    if use.how is UseHow.OPERATOR:
         return use.detail, f"... + {attribute}" if use.detail == "radd" else f"{attribute} used with {use.detail}"
-    if use.how == "slice":
+    if use.how is UseHow.SLICE:
         return f"slice {use.detail}", f"{'del ' if use.detail == 'delete' else ''}{attribute}[a:b]{' = ...' if use.detail == 'assign' else ''}"
-    if use.how == "delete":
-        return "del item", f"del {attribute}[...]"
-    return use.how, f"{attribute} ({use.how})"
+    return "del item", f"del {attribute}[...]"
 
 
 def _fill_operation(fill: Fill, attribute: str, dict_like: bool) -> Tuple[str, str]:
-    if fill.how == "setitem":
+    if fill.how is FillHow.SETITEM:
         operation = "set item" if dict_like or not _is_negative(fill.key) else "set item(negative)"
         return operation, f"{attribute}[...] = ..."
-    if fill.how == "insert" and not dict_like:
+    if fill.how is FillHow.INSERT and not dict_like:
         return _positional("insert", fill.key), f"{attribute}.insert(...)"
-    if fill.how == "iadd":
+    if fill.how is FillHow.IADD:
         return ("ior" if dict_like else "iadd"), f"{attribute} += ..."
-    return fill.how, f"{attribute}.{fill.how}()"
+    return fill.how.value, f"{attribute}.{fill.how.value}()"
 
 
-def _positional(method: str, index: Optional[cst.BaseExpression]) -> str:
+def _positional(method: str, index: Optional[syn.Expr]) -> str:
     """`insert(0, m)` keeps the meaning; a negative or larger index does not (see the table)."""
     if index is None:
         return f"{method}()"
     if _is_negative(index):
         return f"{method}(negative)"
-    if method == "insert" and isinstance(index, cst.Integer) and index.evaluated_value == 0:
+    if method == "insert" and isinstance(index, syn.Constant) and type(index.value) is int and index.value == 0:
         return "insert(0)"
     return f"{method}(index)"
 
 
-def _is_negative(node: Optional[cst.BaseExpression]) -> bool:
-    return isinstance(node, cst.UnaryOperation) and isinstance(node.operator, cst.Minus)
+def _is_negative(node: Optional[syn.Expr]) -> bool:
+    return isinstance(node, syn.UnaryOperation) and node.operator == "Minus"
 
 
 def _holds_only_its_family(container: ContainerAttribute) -> bool:
@@ -178,7 +175,7 @@ def _invalid_key(key: Key) -> Optional[str]:
 
 def _local_filled_after_store(container: ContainerAttribute) -> bool:
     for store, _ in container.container_stores:
-        if isinstance(store.value, cst.Name):
+        if isinstance(store.value, syn.Name):
             fills = store.method.local_fills.get(store.value.value, [])
             if any(fill.order > store.order for fill in fills):
                 return True

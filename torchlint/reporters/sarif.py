@@ -7,7 +7,7 @@ from typing import Any, Dict, Sequence
 
 from torchlint.diagnostics import Diagnostic
 from torchlint.reporters import Summary
-from torchlint.rules import all_rules
+from torchlint.rules import all_codes
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 
@@ -29,7 +29,7 @@ def _rule_entry(rule) -> Dict[str, Any]:
 def render(diagnostics: Sequence[Diagnostic], summary: Summary) -> str:
     from torchlint import __version__
 
-    rules = list(all_rules())
+    rules = list(all_codes())
     index = {rule.code: position for position, rule in enumerate(rules)}
     results = [
         {

@@ -1,4 +1,5 @@
-"""Rules are discovered, not listed: every `tlNNN_*.py` module here defines one Rule subclass."""
+"""Codes are discovered, not listed: every `tlNNN_*.py` module here defines one: a Rule subclass (a
+check), or a Code the engine reports itself (TL900)."""
 from __future__ import annotations
 
 import importlib
@@ -6,11 +7,11 @@ import pkgutil
 from functools import lru_cache
 from typing import Dict, Tuple, Type
 
-from torchlint.rules.base import Rule
+from torchlint.rules.base import Code, Rule
 
 
 @lru_cache(maxsize=None)
-def all_rules() -> Tuple[Type[Rule], ...]:
+def all_codes() -> Tuple[Type[Code], ...]:
     found = []
     for info in pkgutil.iter_modules(__path__):
         if not info.name.startswith("tl"):
@@ -19,10 +20,15 @@ def all_rules() -> Tuple[Type[Rule], ...]:
         found.extend(
             value
             for value in vars(module).values()
-            if isinstance(value, type) and issubclass(value, Rule) and value.__module__ == module.__name__
+            if isinstance(value, type) and issubclass(value, Code) and value.__module__ == module.__name__
         )
-    return tuple(sorted(found, key=lambda rule: rule.code))
+    return tuple(sorted(found, key=lambda code: code.code))
 
 
-def rules_by_code() -> Dict[str, Type[Rule]]:
-    return {rule.code: rule for rule in all_rules()}
+def all_rules() -> Tuple[Type[Rule], ...]:
+    """The codes that are checks."""
+    return tuple(code for code in all_codes() if issubclass(code, Rule))  # type: ignore[misc]
+
+
+def rules_by_code() -> Dict[str, Type[Code]]:
+    return {code.code: code for code in all_codes()}

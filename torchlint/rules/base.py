@@ -1,9 +1,11 @@
 """What a rule is: a code, its documentation and examples, and a check over container attributes.
 
-Rules never edit code: they return findings with replacement nodes, and the engine applies them.
+Rules never edit code: they return findings with rewrites (fixes/replacements.py), and fixes/edits.py
+turns those into text edits.
 """
 from __future__ import annotations
 
+import abc
 import textwrap
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar, FrozenSet, Optional, Tuple
@@ -30,7 +32,7 @@ class Example:
 class ProposedFix:
     applicability: Applicability
     title: str
-    replacements: Tuple[Any, ...]  # fixes.replacements.Replacement
+    rewrites: Tuple[Any, ...]  # fixes.replacements.Rewrite
     imports: Tuple[Any, ...] = ()  # fixes.naming.ImportNeeded
 
 
@@ -38,23 +40,20 @@ class ProposedFix:
 class Finding:
     code: str
     message: str
-    node: Any  # the libcst statement reported
+    span: Tuple[int, int, int, int]  # the statement reported (analysis/syntax.py's Span)
     fix: Optional[ProposedFix] = None
     fix_note: Optional[str] = field(default=None)
 
 
-class Rule:
+class Code:
+    """A documented code: a rule, or a problem the engine reports itself (TL900)."""
+
     code: ClassVar[str]
     name: ClassVar[str]
     # ruff's sections: What it does / Why is this bad? / Example / Use instead / Fix safety.
     documentation: ClassVar[str]
-    valid: ClassVar[Tuple[str, ...]] = ()
-    invalid: ClassVar[Tuple[Example, ...]] = ()
-    # An opt-in rule runs only when its code is selected by name (`--select TL008`), never by a prefix.
+    # An opt-in code is reported only when selected by name (`--select TL008`), never by a prefix.
     opt_in: ClassVar[bool] = False
-
-    def check(self, container: "ContainerAttribute") -> Optional[Finding]:
-        return None
 
     @classmethod
     def explain(cls) -> str:
@@ -63,6 +62,17 @@ class Rule:
     @classmethod
     def url(cls) -> str:
         return DOCS_URL.format(code=cls.code.lower())
+
+
+class Rule(Code, abc.ABC):
+    """A check over the subjects of the analysis, with its valid and invalid examples."""
+
+    valid: ClassVar[Tuple[str, ...]] = ()
+    invalid: ClassVar[Tuple[Example, ...]] = ()
+
+    @abc.abstractmethod
+    def check(self, subject: Any) -> Optional[Finding]:
+        """A finding about one subject of the analysis (a container or tensor attribute), or None."""
 
 
 _A_CONTAINER = {Shape.LIST: "a plain list", Shape.DICT: "a plain dict", Shape.TUPLE: "a tuple"}
@@ -109,7 +119,7 @@ class ContainerRule(Rule):
     def container_for(self, shape: Shape) -> str:
         return self.torch_container
 
-    def check(self, container: "ContainerAttribute") -> Optional[Finding]:
+    def check(self, container: Any) -> Optional[Finding]:
         from torchlint.fixes.naming import container_reference
         from torchlint.fixes.replacements import wrap_stores
         from torchlint.fixes.safety import assess
@@ -133,7 +143,7 @@ class ContainerRule(Rule):
         fix = ProposedFix(
             applicability=safety.applicability,
             title=f"Wrap {attribute} in nn.{torch_container}",
-            replacements=tuple(wrap_stores(container, reference)),
+            rewrites=tuple(wrap_stores(container, reference)),
             imports=(needed,) if needed else (),
         )
         return Finding(self.code, message, container.anchor.statement, fix, note)

@@ -1,13 +1,16 @@
 """The shared check of the rules about tensors stored on self (TL006, TL007)."""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar, Optional
+import abc
+from typing import TYPE_CHECKING, ClassVar, List, Optional, Tuple
 
 from torchlint.diagnostics import Applicability
 from torchlint.rules.base import Finding, ProposedFix, Rule
 
 if TYPE_CHECKING:
     from torchlint.analysis.tensors import TensorAttribute, TensorProblem
+    from torchlint.fixes.naming import ImportNeeded
+    from torchlint.fixes.replacements import Rewrite
 
 
 class TensorRule(Rule):
@@ -22,20 +25,23 @@ class TensorRule(Rule):
         applicability, note = self.fix_safety(subject)
         if applicability is None:
             return Finding(self.code, message, subject.store.statement, None, note)
-        replacements, imports = self.replacements(subject)
-        fix = ProposedFix(applicability, title, tuple(replacements), tuple(imports))
+        rewrites, imports = self.rewrites(subject)
+        fix = ProposedFix(applicability, title, tuple(rewrites), tuple(imports))
         return Finding(self.code, message, subject.store.statement, fix, note)
 
-    def fix_safety(self, subject: "TensorAttribute"):
+    @abc.abstractmethod
+    def fix_safety(self, subject: "TensorAttribute") -> Tuple[Optional[Applicability], Optional[str]]:
         """(applicability or None for no fix, the note saying why)."""
-        raise NotImplementedError
 
-    def replacements(self, subject: "TensorAttribute"):
-        raise NotImplementedError
+    @abc.abstractmethod
+    def rewrites(self, subject: "TensorAttribute") -> Tuple[List["Rewrite"], List["ImportNeeded"]]:
+        """What the fix rewrites, and the imports it needs."""
 
 
 def type_checked(subject: "TensorAttribute") -> bool:
-    return any(use.how == "type-check" for use in subject.uses)
+    from torchlint.analysis.class_facts import UseHow
+
+    return any(use.how is UseHow.TYPE_CHECK for use in subject.uses)
 
 
 SAFE = Applicability.SAFE

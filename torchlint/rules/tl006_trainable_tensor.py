@@ -70,11 +70,35 @@ class TrainableTensorNotParameter(TensorRule):
             return None, f"the class checks the type of self.{subject.attribute}"
         return SAFE, None
 
-    def replacements(self, subject: "TensorAttribute"):
-        import libcst as cst
-
+    def rewrites(self, subject: "TensorAttribute"):
         from torchlint.fixes.naming import container_reference
+        from torchlint.fixes.replacements import Rewrite, StoreNodes, reference_node
 
         reference, needed = container_reference(subject.imports, "Parameter", subject.store.method)
-        wrapped = cst.Call(func=reference, args=[cst.Arg(subject.fresh_leaf)])
-        return [(subject.store.value, wrapped, subject.store.statement)], [needed] if needed else []
+        form = subject.fresh_leaf
+
+        def wrap(nodes: StoreNodes):
+            import libcst as cst
+
+            wrapped = cst.Call(func=reference_node(reference), args=[cst.Arg(_fresh_leaf(nodes.value, form))])
+            return [(nodes.value, wrapped)]
+
+        return [Rewrite(subject.store, wrap)], [needed] if needed else []
+
+
+def _fresh_leaf(value, form):
+    """The same tensor without requires_grad: `torch.randn(d, requires_grad=True)` -> `torch.randn(d)`,
+    `torch.zeros(d).requires_grad_()` -> `torch.zeros(d)`, `Variable(torch.ones(d), requires_grad=True)`
+    -> `torch.ones(d)`."""
+    import libcst as cst
+
+    from torchlint.analysis.tensors import LeafForm
+
+    if form is LeafForm.METHOD:
+        return value.func.value
+    if form is LeafForm.VARIABLE:
+        return next(arg.value for arg in value.args if arg.keyword is None)
+    kept = [arg for arg in value.args if not (arg.keyword is not None and arg.keyword.value == "requires_grad")]
+    if kept:
+        kept[-1] = kept[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+    return value.with_changes(args=kept)

@@ -80,17 +80,19 @@ class TensorShouldBeBuffer(TensorRule):
                             "persistent=False, it stays out of checkpoints but now follows .to() and .half()")
         return SAFE, None
 
-    def replacements(self, subject: "TensorAttribute"):
-        import libcst as cst
+    def rewrites(self, subject: "TensorAttribute"):
+        from torchlint.fixes.replacements import Rewrite, StoreNodes
 
-        store = subject.store
-        assign = store.statement
-        args = [cst.Arg(cst.SimpleString(f'"{subject.attribute}"')), cst.Arg(store.value)]
-        if subject.pure:
-            args.append(cst.Arg(cst.Name("False"), keyword=cst.Name("persistent"),
-                                equal=cst.AssignEqual(whitespace_before=cst.SimpleWhitespace(""),
-                                                      whitespace_after=cst.SimpleWhitespace(""))))
-        call = cst.Call(
-            func=cst.Attribute(value=cst.Name(store.method.self_name), attr=cst.Name("register_buffer")), args=args
-        )
-        return [(assign, call, assign)], []
+        def register(nodes: StoreNodes):
+            import libcst as cst
+
+            args = [cst.Arg(cst.SimpleString(f'"{subject.attribute}"')), cst.Arg(nodes.value)]
+            if subject.pure:
+                args.append(cst.Arg(cst.Name("False"), keyword=cst.Name("persistent"),
+                                    equal=cst.AssignEqual(whitespace_before=cst.SimpleWhitespace(""),
+                                                          whitespace_after=cst.SimpleWhitespace(""))))
+            receiver = cst.Name(subject.store.method.self_name)
+            call = cst.Call(func=cst.Attribute(value=receiver, attr=cst.Name("register_buffer")), args=args)
+            return [(nodes.statement, call)]
+
+        return [Rewrite(subject.store, register)], []

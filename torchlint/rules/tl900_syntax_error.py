@@ -1,7 +1,7 @@
-from torchlint.rules.base import Rule
+from torchlint.rules.base import Code
 
 
-class UnparsableFile(Rule):
+class UnparsableFile(Code):
     """Reported by the engine itself, not by a check: a file it cannot read or parse."""
 
     code = "TL900"

@@ -1,0 +1,441 @@
+"""Read a file with CPython's `ast` (the fast path): its module records, its classes, and the events
+of each method, reported to the one FactCollector (analysis/class_facts.py).
+
+analysis/read_cst.py reads the same things off libcst; tests/test_readers.py proves both equal.
+"""
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, field
+from typing import Any, Callable, Dict, FrozenSet, Iterator, List, Optional, Tuple
+
+from torchlint.analysis import syntax as syn
+from torchlint.analysis.class_facts import ClassFacts, FactCollector, MethodFacts
+from torchlint.analysis.imports import ClassRecord, ImportStatement, ModuleRecords
+from torchlint.analysis.syntax import Expr, Span
+
+_BINARY = {
+    ast.Add: "Add", ast.Sub: "Subtract", ast.Mult: "Multiply", ast.MatMult: "MatrixMultiply", ast.Div: "Divide",
+    ast.Mod: "Modulo", ast.Pow: "Power", ast.LShift: "LeftShift", ast.RShift: "RightShift", ast.BitOr: "BitOr",
+    ast.BitXor: "BitXor", ast.BitAnd: "BitAnd", ast.FloorDiv: "FloorDivide",
+}
+_COMPARE = {
+    ast.Eq: "Equal", ast.NotEq: "NotEqual", ast.Lt: "LessThan", ast.LtE: "LessThanEqual", ast.Gt: "GreaterThan",
+    ast.GtE: "GreaterThanEqual", ast.Is: "Is", ast.IsNot: "IsNot", ast.In: "In", ast.NotIn: "NotIn",
+}
+_UNARY = {ast.USub: "Minus", ast.UAdd: "Plus", ast.Not: "Not", ast.Invert: "BitInvert"}
+_BOOLEAN = {ast.And: "And", ast.Or: "Or"}
+_FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
+_BLOCKS = (ast.If, ast.Try, ast.With, ast.AsyncWith, ast.For, ast.AsyncFor, ast.While, ast.Match) + (
+    (ast.TryStar,) if hasattr(ast, "TryStar") else ()
+)
+_IMPORT_BLOCKS = (ast.If, ast.Try, ast.With, ast.AsyncWith) + ((ast.TryStar,) if hasattr(ast, "TryStar") else ())
+
+
+@dataclass(frozen=True)
+class ClassSyntax:
+    """A class statement, nested ones included: its name, its bases, the imports of the functions it
+    is defined in. `node` is the reader's own node, for `class_facts`."""
+
+    name: str
+    bases: Tuple[Expr, ...]
+    local_imports: Tuple[ImportStatement, ...]
+    node: Any = field(compare=False, repr=False)
+
+
+class AstFile:
+    """A file as CPython's `ast` reads it."""
+
+    def __init__(self, tree: ast.Module, data: bytes) -> None:
+        self.tree = tree
+        self._lines: Optional[List[bytes]] = None if data.isascii() else data.splitlines(keepends=True)
+        self.records, self.class_nodes = module_records(tree.body)
+
+    def header_end(self) -> int:
+        """The last line of the file's leading imports (or docstring): new imports go below it."""
+        return _header_end(self.tree.body)
+
+    # --- positions --------------------------------------------------------------------------------
+    def span(self, node: ast.AST) -> Span:
+        return (node.lineno, self._column(node.lineno, node.col_offset),  # type: ignore[attr-defined]
+                node.end_lineno, self._column(node.end_lineno, node.end_col_offset))  # type: ignore[attr-defined]
+
+    def _column(self, line: int, offset: int) -> int:
+        """`ast` counts UTF-8 bytes; findings count code points."""
+        if self._lines is None or line > len(self._lines):
+            return offset
+        return len(self._lines[line - 1][:offset].decode("utf-8", errors="replace"))
+
+    # --- classes and functions --------------------------------------------------------------------
+    def classes(self) -> List[ClassSyntax]:
+        found: List[ClassSyntax] = []
+        pending: List[Tuple[ast.stmt, Tuple[ImportStatement, ...]]] = [(s, ()) for s in reversed(self.tree.body)]
+        while pending:
+            node, imports = pending.pop()
+            if isinstance(node, ast.ClassDef):
+                reader = _Reader(self)
+                bases = tuple(reader.expression(base.value if isinstance(base, ast.Starred) else base) for base in node.bases)
+                found.append(ClassSyntax(node.name, bases, imports, node))
+            if isinstance(node, _FUNCTIONS):
+                imports = imports + tuple(import_record(s) for s in _local_imports(node.body))
+            if isinstance(node, (ast.ClassDef, *_FUNCTIONS, *_BLOCKS)):
+                pending.extend((c, imports) for c in reversed(list(_nested_statements(node))))
+        return found
+
+    def class_facts(self, syntax: ClassSyntax, shadowed: FrozenSet[str]) -> ClassFacts:
+        facts = ClassFacts(name=syntax.name)
+        order = [0]
+        reader = _Reader(self)
+        for statement in syntax.node.body:
+            if not isinstance(statement, _FUNCTIONS) or _is_static_or_class_method(statement):
+                continue
+            parameters = _parameters(statement)
+            if not parameters:
+                continue
+            method = MethodFacts(name=statement.name, self_name=parameters[0], parameters=parameters[1:])
+            facts.methods[method.name] = method
+            reader.walk(statement.body, FactCollector(facts, method, order, shadowed))
+        return facts
+
+    def function_facts(self, shadowed: FrozenSet[str]) -> List[Tuple[ClassFacts, MethodFacts]]:
+        """Module-level functions, each read like the one method of a class of its own."""
+        found = []
+        reader = _Reader(self)
+        for statement in self.tree.body:
+            if isinstance(statement, _FUNCTIONS):
+                parameters = _parameters(statement)
+                facts = ClassFacts(name=statement.name)
+                method = MethodFacts(name=statement.name, self_name=parameters[0] if parameters else "",
+                                     parameters=parameters[1:])
+                facts.methods[method.name] = method
+                reader.walk(statement.body, FactCollector(facts, method, [0], shadowed))
+                found.append((facts, method))
+        return found
+
+
+class _Reader:
+    """Converts `ast` expressions (each once) and reports a method's events in source order."""
+
+    def __init__(self, file: AstFile) -> None:
+        self.file = file
+        self.seen: Dict[int, Expr] = {}
+
+    def walk(self, body: List[ast.stmt], collector: FactCollector) -> None:
+        pending: List[ast.AST] = list(reversed(body))
+        while pending:
+            node = pending.pop()
+            handler = _HANDLERS.get(type(node))
+            if handler is not None:
+                handler(self, node, collector)
+            pending.extend(reversed(_children(node)))
+
+    def expression(self, node: ast.AST) -> Expr:
+        key = id(node)
+        converted = self.seen.get(key)
+        if converted is None:
+            converted = _CONVERTERS.get(type(node), _other)(self, node)
+            self.seen[key] = converted
+        return converted
+
+    def _optional(self, node: Optional[ast.AST]) -> Optional[Expr]:
+        return None if node is None else self.expression(node)
+
+    # --- statements -------------------------------------------------------------------------------
+    def _outermost(self, collector: FactCollector, *nodes: Optional[ast.AST]) -> None:
+        if collector.method.name == "forward":
+            for node in nodes:
+                if node is not None:
+                    collector.expression(self.expression(node))
+
+    def on_assign(self, node: ast.Assign, collector: FactCollector) -> None:
+        self._outermost(collector, *node.targets, node.value)
+        collector.assign([self.expression(t) for t in node.targets], self.expression(node.value), self.file.span(node))
+
+    def on_annotated(self, node: ast.AnnAssign, collector: FactCollector) -> None:
+        self._outermost(collector, node.target, node.annotation, node.value)
+        if node.value is not None:
+            collector.assign([self.expression(node.target)], self.expression(node.value), self.file.span(node),
+                             self.expression(node.annotation))
+
+    def on_augmented(self, node: ast.AugAssign, collector: FactCollector) -> None:
+        self._outermost(collector, node.target, node.value)
+        collector.augmented(self.expression(node.target), _BINARY[type(node.op)] + "Assign", self.expression(node.value))
+
+    def on_for(self, node: ast.For, collector: FactCollector) -> None:
+        self._outermost(collector, node.target, node.iter)
+        collector.loop(self.expression(node.target), self.expression(node.iter))
+
+    def on_return(self, node: ast.Return, collector: FactCollector) -> None:
+        self._outermost(collector, node.value)
+        if node.value is not None:
+            collector.returned(self.expression(node.value))
+
+    def on_delete(self, node: ast.Delete, collector: FactCollector) -> None:
+        targets = [t for target in node.targets for t in (target.elts if isinstance(target, ast.Tuple) else [target])]
+        collector.deleted([self.expression(t) for t in targets])
+
+    def on_expression_statement(self, node: ast.Expr, collector: FactCollector) -> None:
+        self._outermost(collector, node.value)
+
+    def on_test(self, node: ast.If, collector: FactCollector) -> None:
+        self._outermost(collector, node.test)
+
+    def on_with(self, node: ast.With, collector: FactCollector) -> None:
+        self._outermost(collector, *(part for item in node.items for part in (item.context_expr, item.optional_vars)))
+
+    # --- expressions ------------------------------------------------------------------------------
+    def on_call(self, node: ast.Call, collector: FactCollector) -> None:
+        collector.call(self.expression(node), self.file.span(node))  # type: ignore[arg-type]
+
+    def on_named(self, node: ast.NamedExpr, collector: FactCollector) -> None:
+        collector.named_expression(self.expression(node.target), self.expression(node.value))
+
+    def on_attribute(self, node: ast.Attribute, collector: FactCollector) -> None:
+        collector.attribute(self.expression(node))  # type: ignore[arg-type]
+
+    def on_binary(self, node: ast.BinOp, collector: FactCollector) -> None:
+        collector.binary(self.expression(node))  # type: ignore[arg-type]
+
+    def on_compare(self, node: ast.Compare, collector: FactCollector) -> None:
+        operands = [self.expression(node.left)] + [self.expression(c) for c in node.comparators]
+        collector.comparison(operands, [_COMPARE[type(op)] for op in node.ops])
+
+    def on_subscript(self, node: ast.Subscript, collector: FactCollector) -> None:
+        collector.subscript(self.expression(node))  # type: ignore[arg-type]
+
+
+_HANDLERS: Dict[type, Callable[[_Reader, Any, FactCollector], None]] = {
+    ast.Assign: _Reader.on_assign, ast.AnnAssign: _Reader.on_annotated, ast.AugAssign: _Reader.on_augmented,
+    ast.For: _Reader.on_for, ast.AsyncFor: _Reader.on_for, ast.Return: _Reader.on_return,
+    ast.Delete: _Reader.on_delete, ast.Expr: _Reader.on_expression_statement, ast.If: _Reader.on_test,
+    ast.While: _Reader.on_test, ast.With: _Reader.on_with, ast.AsyncWith: _Reader.on_with,
+    ast.Call: _Reader.on_call, ast.NamedExpr: _Reader.on_named, ast.Attribute: _Reader.on_attribute,
+    ast.BinOp: _Reader.on_binary, ast.Compare: _Reader.on_compare, ast.Subscript: _Reader.on_subscript,
+}
+
+
+def _children(node: ast.AST) -> List[ast.AST]:
+    """A node's children in the order libcst's fields give them: call arguments as written, dict keys
+    beside their values, parameter defaults beside their parameters, a class's body before its bases."""
+    if isinstance(node, ast.Call):
+        return [node.func, *sorted([*node.args, *node.keywords], key=_position)]
+    if isinstance(node, ast.Dict):
+        return [part for key, value in zip(node.keys, node.values) for part in (key, value) if part is not None]
+    if isinstance(node, ast.arguments):
+        return _parameter_parts(node)
+    found: List[ast.AST] = []
+    for name in _FIELD_ORDER.get(type(node), node._fields):
+        value = getattr(node, name, None)
+        if isinstance(value, ast.AST):
+            found.append(value)
+        elif isinstance(value, list):
+            found.extend(item for item in value if isinstance(item, ast.AST))
+    return found
+
+
+_FIELD_ORDER = {
+    ast.ClassDef: ("body", "bases", "keywords", "decorator_list"),
+    ast.ExceptHandler: ("body", "type"),
+}
+
+
+def _parameter_parts(node: ast.arguments) -> List[ast.AST]:
+    positional = [*node.posonlyargs, *node.args]
+    defaults: List[Optional[ast.expr]] = [None] * (len(positional) - len(node.defaults)) + list(node.defaults)
+    by_parameter = dict(zip(map(id, positional), defaults))
+    parts: List[Optional[ast.AST]] = []
+    for arg in node.args:
+        parts += [arg.annotation, by_parameter[id(arg)]]
+    if node.vararg is not None:
+        parts.append(node.vararg.annotation)
+    for arg, default in zip(node.kwonlyargs, node.kw_defaults):
+        parts += [arg.annotation, default]
+    if node.kwarg is not None:
+        parts.append(node.kwarg.annotation)
+    for arg in node.posonlyargs:
+        parts += [arg.annotation, by_parameter[id(arg)]]
+    return [part for part in parts if part is not None]
+
+
+def _position(node: ast.AST) -> Tuple[int, int]:
+    return getattr(node, "lineno", 0), getattr(node, "col_offset", 0)
+
+
+# --- expressions ------------------------------------------------------------------------------------
+def _arguments(reader: _Reader, node: ast.Call) -> Tuple[syn.Arg, ...]:
+    arguments = []
+    for arg in sorted([*node.args, *node.keywords], key=_position):
+        if isinstance(arg, ast.keyword):
+            arguments.append(syn.Arg(reader.expression(arg.value), arg.arg, "" if arg.arg else "**"))
+        elif isinstance(arg, ast.Starred):
+            arguments.append(syn.Arg(reader.expression(arg.value), None, "*"))
+        else:
+            arguments.append(syn.Arg(reader.expression(arg)))
+    return tuple(arguments)
+
+
+def _generators(reader: _Reader, generators: List[ast.comprehension]) -> Tuple[syn.CompFor, ...]:
+    return tuple(
+        syn.CompFor(reader.expression(g.target), reader.expression(g.iter), tuple(reader.expression(i) for i in g.ifs))
+        for g in generators
+    )
+
+
+def _boolean(reader: _Reader, node: ast.BoolOp) -> Expr:
+    operator = _BOOLEAN[type(node.op)]
+    result = reader.expression(node.values[0])
+    for value in node.values[1:]:
+        result = syn.BooleanOperation(result, operator, reader.expression(value))
+    return result
+
+
+def _subscript(reader: _Reader, node: ast.Subscript) -> Expr:
+    index = node.slice
+    parts = [index]
+    if isinstance(index, ast.Tuple) and index.elts and _position(index) == _position(index.elts[0]):
+        parts = index.elts  # `x[a, b:c]`: several elements, not one parenthesized tuple
+    return syn.Subscript(reader.expression(node.value), tuple(reader.expression(part) for part in parts))
+
+
+def _formatted(reader: _Reader, node: ast.JoinedStr) -> Expr:
+    return syn.Other(tuple(reader.expression(v.value) for v in node.values if isinstance(v, ast.FormattedValue)))
+
+
+def _other(reader: _Reader, node: ast.AST) -> Expr:
+    return syn.Other()
+
+
+_CONVERTERS: Dict[type, Callable[[_Reader, Any], Expr]] = {
+    ast.Name: lambda r, n: syn.Name(n.id),
+    ast.Attribute: lambda r, n: syn.Attribute(r.expression(n.value), n.attr),
+    ast.Call: lambda r, n: syn.Call(r.expression(n.func), _arguments(r, n)),
+    ast.Starred: lambda r, n: syn.Starred(r.expression(n.value)),
+    ast.List: lambda r, n: syn.List(tuple(r.expression(e) for e in n.elts)),
+    ast.Tuple: lambda r, n: syn.Tuple_(tuple(r.expression(e) for e in n.elts)),
+    ast.Set: lambda r, n: syn.Set(tuple(r.expression(e) for e in n.elts)),
+    ast.Dict: lambda r, n: syn.Dict(tuple(
+        syn.DictItem(r._optional(k), r.expression(v)) for k, v in zip(n.keys, n.values)
+    )),
+    ast.ListComp: lambda r, n: syn.ListComp(r.expression(n.elt), _generators(r, n.generators)),
+    ast.GeneratorExp: lambda r, n: syn.GeneratorExp(r.expression(n.elt), _generators(r, n.generators)),
+    ast.SetComp: lambda r, n: syn.SetComp(r.expression(n.elt), _generators(r, n.generators)),
+    ast.DictComp: lambda r, n: syn.DictComp(r.expression(n.key), r.expression(n.value), _generators(r, n.generators)),
+    ast.IfExp: lambda r, n: syn.IfExp(r.expression(n.test), r.expression(n.body), r.expression(n.orelse)),
+    ast.BinOp: lambda r, n: syn.BinaryOperation(r.expression(n.left), _BINARY[type(n.op)], r.expression(n.right)),
+    ast.BoolOp: _boolean,
+    ast.UnaryOp: lambda r, n: syn.UnaryOperation(_UNARY[type(n.op)], r.expression(n.operand)),
+    ast.NamedExpr: lambda r, n: syn.NamedExpr(r.expression(n.target), r.expression(n.value)),
+    ast.Subscript: _subscript,
+    ast.Slice: lambda r, n: syn.Slice(r._optional(n.lower), r._optional(n.upper), r._optional(n.step)),
+    ast.Await: lambda r, n: syn.Await(r.expression(n.value)),
+    ast.Lambda: lambda r, n: syn.Lambda(r.expression(n.body)),
+    ast.Constant: lambda r, n: syn.Constant(n.value),
+    ast.Compare: lambda r, n: syn.Other((r.expression(n.left), *(r.expression(c) for c in n.comparators))),
+    ast.JoinedStr: _formatted,
+    ast.Yield: lambda r, n: syn.Other(() if n.value is None else (r.expression(n.value),)),
+    ast.YieldFrom: lambda r, n: syn.Other((r.expression(n.value),)),
+}
+
+
+def _header_end(body: List[ast.stmt]) -> int:
+    end = 0
+    for position, statement in enumerate(body):
+        if isinstance(statement, (ast.Import, ast.ImportFrom)):
+            end = statement.end_lineno or end
+        elif position == 0 and isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Constant):
+            end = statement.end_lineno or end
+    return end
+
+
+# --- module records -------------------------------------------------------------------------------
+def module_records(body: List[ast.stmt]) -> Tuple[ModuleRecords, List[ast.ClassDef]]:
+    """What the file binds at import time: its imports, classes, functions and assigned names."""
+    imports: List[ImportStatement] = []
+    classes: List[ClassRecord] = []
+    class_nodes: List[ast.ClassDef] = []
+    functions: List[str] = []
+    assigned: List[str] = []
+    for statement in _module_level_statements(body):
+        if isinstance(statement, (ast.Import, ast.ImportFrom)):
+            imports.append(import_record(statement))
+        elif isinstance(statement, ast.ClassDef):
+            classes.append(ClassRecord(statement.name, tuple(_base_name(base) for base in statement.bases)))
+            class_nodes.append(statement)
+        elif isinstance(statement, _FUNCTIONS):
+            functions.append(statement.name)
+        elif isinstance(statement, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
+            targets = statement.targets if isinstance(statement, ast.Assign) else [statement.target]
+            assigned.extend(n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name))
+    return ModuleRecords(tuple(imports), tuple(classes), tuple(functions), tuple(assigned)), class_nodes
+
+
+def _base_name(base: ast.expr) -> Optional[str]:
+    return syn.dotted_name(_dotted(base))
+
+
+def _dotted(node: ast.AST) -> Optional[Expr]:
+    """`Base` for `Base[T]`, as a name expression (module records keep dotted names only)."""
+    if isinstance(node, ast.Subscript):
+        node = node.value
+    if isinstance(node, ast.Name):
+        return syn.Name(node.id)
+    if isinstance(node, ast.Attribute):
+        inner = _dotted(node.value)
+        return None if inner is None else syn.Attribute(inner, node.attr)
+    return None
+
+
+def import_record(statement: ast.stmt) -> ImportStatement:
+    if isinstance(statement, ast.Import):
+        return ImportStatement(tuple((alias.name, alias.asname) for alias in statement.names))
+    assert isinstance(statement, ast.ImportFrom)
+    names = tuple((alias.name, alias.asname) for alias in statement.names)
+    return ImportStatement(names, statement.module, statement.level or 0)
+
+
+def _module_level_statements(body: List[ast.stmt]) -> Iterator[ast.stmt]:
+    """Statements run at import time: the module body and the blocks of if/try/with in it."""
+    for statement in body:
+        if isinstance(statement, _IMPORT_BLOCKS):
+            for block in _blocks(statement):
+                yield from _module_level_statements(block)
+        else:
+            yield statement
+
+
+def _blocks(statement: ast.stmt) -> Iterator[List[ast.stmt]]:
+    for name in ("body", "orelse", "finalbody"):
+        block = getattr(statement, name, None)
+        if block:
+            yield block
+    for handler in getattr(statement, "handlers", ()):
+        yield handler.body
+
+
+def _local_imports(body: List[ast.stmt]) -> Iterator[ast.stmt]:
+    """The import statements directly in a function's body (and its if/try/with blocks)."""
+    for statement in body:
+        if isinstance(statement, (ast.Import, ast.ImportFrom)):
+            yield statement
+        elif isinstance(statement, _IMPORT_BLOCKS):
+            for block in _blocks(statement):
+                yield from _local_imports(block)
+
+
+def _nested_statements(node: ast.AST) -> Iterator[ast.stmt]:
+    for name in ("body", "orelse", "finalbody"):
+        yield from getattr(node, name, None) or ()
+    for handler in getattr(node, "handlers", ()):
+        yield from handler.body
+    for case in getattr(node, "cases", ()):
+        yield from case.body
+
+
+def _is_static_or_class_method(function: ast.AST) -> bool:
+    return any(isinstance(d, ast.Name) and d.id in ("staticmethod", "classmethod")
+               for d in function.decorator_list)  # type: ignore[attr-defined]
+
+
+def _parameters(function: ast.AST) -> Tuple[str, ...]:
+    arguments = function.args  # type: ignore[attr-defined]
+    return tuple(a.arg for a in (*arguments.posonlyargs, *arguments.args))

@@ -1,0 +1,150 @@
+"""The cheap look at a file, before anything is judged: enough to skip it, and to index its classes.
+
+1. bytes: a module class needs a `class` statement and a name that mentions torch (or lightning, a
+   configured base, or a module class of another file of the run). Trivially conservative.
+2. CPython's `ast`: the file's imports and classes (with what each class owns), and the first step of
+   the analysis itself: does some class with a base store a plain container on self (or a tensor a
+   tensor rule judges)? Only such files are checked once the run knows its module classes.
+"""
+from __future__ import annotations
+
+import ast
+import re
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from typing import FrozenSet, Iterable, Optional, Tuple
+
+from torchlint.analysis.imports import ClassSummary, ImportMap, ModuleRecords, summarise_classes
+from torchlint.settings import Settings, tensor_rules_selected
+
+_ALWAYS = (b"torch", b"lightning")
+_IDENTIFIER = re.compile(rb"[A-Za-z_][A-Za-z0-9_]*")
+_CLASS_BASES = re.compile(rb"\bclass\s+\w+\s*\(([^)]*)\)")
+TOO_DEEP = "cannot parse: the code nests too deeply for Python to compile"
+
+
+@dataclass(frozen=True)
+class Scan:
+    mentions_torch: bool
+    # The file's imports and classes, as `ast` read them (None where it could not: libcst will try).
+    records: Optional[ModuleRecords] = None
+    candidates: bool = False  # some class may hold a finding (or `ast` could not tell)
+    classes: Tuple[ClassSummary, ...] = ()
+    problem: Optional[str] = None  # the file cannot be read as text, or parsed at all
+    # For a file skipped on its bytes: the words in its class statements' base lists. If one names a
+    # module class of the run, the file is scanned again, since its own classes may be modules too.
+    base_words: FrozenSet[bytes] = frozenset()
+
+    @property
+    def needs_check(self) -> bool:
+        return self.mentions_torch and self.problem is None and self.candidates
+
+
+def scan_source(
+    data: bytes, settings: Settings, module_name: str, package: str, project_classes: FrozenSet[str] = frozenset(),
+    tree: Optional[ast.Module] = None,
+) -> Scan:
+    """`tree`: an `ast` tree of the source, when the caller has one (flake8 does)."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16: Python reads no such source
+        text = data.decode("utf-16", errors="replace")
+        if "class" in text and ("torch" in text or "lightning" in text):
+            return Scan(mentions_torch=True, problem="cannot read: the file is UTF-16; Python source must be UTF-8")
+    if not mentions_torch(data, settings, project_classes):
+        return Scan(mentions_torch=False, base_words=class_base_words(data))
+    problem = undecodable(data)
+    if problem is not None:
+        return Scan(mentions_torch=True, problem=problem)
+    try:
+        file = read_with_ast(data, tree)
+    except RecursionError:
+        # libcst's native parser would overflow its stack on such input (it crashes the process), so
+        # it must never see it.
+        return Scan(mentions_torch=True, problem=TOO_DEEP)
+    if file is None:
+        return Scan(mentions_torch=True, candidates=True)  # libcst may read newer syntax, or say what is wrong
+    from torchlint.analysis.module_file import may_hold_findings
+
+    imports = ImportMap.build(file.records, module_name, package)
+    records = with_states(file, imports)
+    trainable, plain_tensors = tensor_rules_selected(settings)
+    try:
+        candidates = may_hold_findings(file, imports, trainable, plain_tensors)
+    except RecursionError:
+        candidates = True  # the check says why it cannot analyse the file
+    return Scan(mentions_torch=True, records=records, candidates=candidates,
+                classes=summarise_classes(records.classes, imports))
+
+
+def read_with_ast(data: bytes, tree: Optional[ast.Module] = None):
+    """The file as analysis/read_ast.py reads it; None when CPython cannot parse it. Raises
+    RecursionError when CPython cannot compile it for its depth."""
+    from torchlint.analysis.read_ast import AstFile
+
+    if tree is None:
+        try:
+            tree = ast.parse(data)
+        except MemoryError as error:
+            raise RecursionError from error
+        except (SyntaxError, ValueError):
+            return None
+    return AstFile(tree, data)
+
+
+def with_states(file, imports: ImportMap) -> ModuleRecords:
+    """The module records, each top-level class with what it owns (analysis/class_state.py)."""
+    from torchlint.analysis.class_state import own_state
+
+    records = file.records
+    classes = tuple(replace(r, state=own_state(n, imports)) for r, n in zip(records.classes, file.class_nodes))
+    return replace(records, classes=classes)
+
+
+def file_records(data: bytes, module_name: str, package: str, tree: Optional[ast.Module] = None) -> Optional[ModuleRecords]:
+    """A file's imports and classes (with their states), for the files a file imports."""
+    try:
+        file = read_with_ast(data, tree)
+    except RecursionError:
+        return None
+    if file is None:
+        return None
+    return with_states(file, ImportMap.build(file.records, module_name, package))
+
+
+def mentions_torch(data: bytes, settings: Settings, project_classes: FrozenSet[str] = frozenset()) -> bool:
+    if b"class" not in data:
+        return False
+    if any(needle in data for needle in _needles(settings)):
+        return True
+    return bool(project_classes) and not simple_names(project_classes).isdisjoint(_IDENTIFIER.findall(data))
+
+
+def class_base_words(data: bytes) -> FrozenSet[bytes]:
+    """The identifiers in the base lists of `class X(...)` statements, read off the bytes."""
+    return frozenset(word for bases in _CLASS_BASES.findall(data) for word in _IDENTIFIER.findall(bases))
+
+
+def _needles(settings: Settings) -> Iterable[bytes]:
+    yield from _ALWAYS
+    for qualified in (*settings.module_bases, *settings.module_factories):
+        yield qualified.rsplit(".", 1)[-1].encode("utf-8")
+
+
+@lru_cache(maxsize=8)
+def simple_names(qualified_names: FrozenSet[str]) -> FrozenSet[bytes]:
+    return frozenset(name.rsplit(".", 1)[-1].encode("utf-8") for name in qualified_names)
+
+
+def undecodable(data: bytes) -> Optional[str]:
+    import io
+    import tokenize
+
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+        data.decode(encoding)
+    except (SyntaxError, LookupError) as error:
+        return f"cannot read: {error}"
+    except UnicodeDecodeError as error:
+        return f"cannot read: not valid {error.encoding} (byte {error.start})"
+    if b"\x00" in data:
+        return "cannot read: the file holds NUL bytes (a binary file?)"
+    return None
