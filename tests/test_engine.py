@@ -1,4 +1,4 @@
-"""The engine: byte-exact rewrites, the project-wide index, the prefilter, a light import."""
+"""The engine: byte-exact rewrites, the project-wide index, the scan, a light import."""
 import subprocess
 import sys
 
@@ -77,14 +77,15 @@ def test_module_bases_and_factories_from_settings():
 @pytest.mark.parametrize(
     "settings", [Settings(), Settings(select=("TL", "TL007", "TL008"))], ids=["default", "opt-in"]
 )
-def test_prefilter_changes_no_finding(monkeypatch, settings):
+def test_the_scan_changes_no_finding(monkeypatch, settings):
+    """Checking only the files the scan lets through finds what checking every file finds."""
     paths = discover([str(FIXTURES)])
-    with_prefilter = run(paths, settings).diagnostics
-    monkeypatch.setattr("torchlint.engine.mentions_torch", lambda *args: True)
-    monkeypatch.setattr("torchlint.prefilter._class_has_candidate", lambda *args: True)
-    without_prefilter = run(paths, settings).diagnostics
-    assert with_prefilter == without_prefilter
-    assert with_prefilter
+    scanned = run(paths, settings).diagnostics
+    monkeypatch.setattr("torchlint.scan.mentions_torch", lambda *args: True)
+    monkeypatch.setattr("torchlint.analysis.module_file.may_hold_findings", lambda *args: True)
+    unscanned = run(paths, settings, jobs=1).diagnostics
+    assert scanned == unscanned
+    assert scanned
 
 
 def test_parallel_run_matches_serial_run():
