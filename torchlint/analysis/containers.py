@@ -441,9 +441,18 @@ def returned_kinds(facts: ClassFacts, method: MethodFacts, resolver: Resolver) -
 
 
 def candidate_attributes(facts: ClassFacts, resolver: Resolver, shadowed: FrozenSet[str] = frozenset()) -> Set[str]:
-    """The attributes some store puts a plain container in: every finding is about one of them, and
-    which they are does not depend on what the run knows about module classes."""
-    return _plain(_Evaluator(facts, resolver, shadowed), facts)
+    """The attributes some store puts a plain container in, and that something other than literals
+    goes into (a call or a name: only those can make a module). Every finding is about one of them,
+    and which they are does not depend on what the run knows about module classes."""
+    return {
+        attribute for attribute in _plain(_Evaluator(facts, resolver, shadowed), facts)
+        if any(_names_something(store.value) for store in facts.stores[attribute])
+        or any(_names_something(arg) for fill in facts.fills.get(attribute, ()) for arg in fill.args)
+    }
+
+
+def _names_something(expr: syn.Expr) -> bool:
+    return any(isinstance(node, (syn.Name, syn.Call)) for node in syn.walk(expr))
 
 
 def _plain(evaluator: "_Evaluator", facts: ClassFacts) -> Set[str]:
