@@ -160,15 +160,40 @@ def render(reports: Sequence[PackageReport], listing: bool) -> str:
     return "\n".join(lines) + "\n"
 
 
+def compare_readers(sources: Sequence[Path]) -> int:
+    """Every file both readers can read: the records must be equal (analysis/compare_readers.py)."""
+    from torchlint.analysis.compare_readers import differences
+
+    compared = disagreeing = 0
+    for path in sorted(p for source in sources for p in source.rglob("*.py")):
+        try:
+            found = differences(path.read_bytes())
+        except Exception as error:  # libcst cannot read what CPython can: report, go on
+            print(f"{path}: {type(error).__name__}: {error}")
+            continue
+        if found is None:
+            continue
+        compared += 1
+        if found:
+            disagreeing += 1
+            print(f"{path}:\n  " + "\n  ".join(line[:400] for line in found))
+    print(f"{compared} files compared, {disagreeing} with different records")
+    return 1 if disagreeing else 0
+
+
 def main(argv: Optional[Sequence[str]] = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("packages", nargs="*", help="pip requirement specs (default: the four library corpora)")
     parser.add_argument("--research", action="store_true", help="the research packages (RESEARCH_PACKAGES)")
     parser.add_argument("--work", type=Path, help="where wheels are unpacked (default: a temporary folder)")
     parser.add_argument("--list", action="store_true", help="list every finding and fixed file, for review")
+    parser.add_argument("--compare-readers", action="store_true",
+                        help="instead: assert that the `ast` and libcst readers record the same on every file")
     args = parser.parse_args(argv)
     work = args.work or Path(tempfile.mkdtemp(prefix="torchlint-corpus-"))
     specs = args.packages or list(RESEARCH_PACKAGES if args.research else DEFAULT_PACKAGES)
+    if args.compare_readers:
+        return compare_readers([fetch(spec, work) for spec in specs])
     reports = [check_package(spec.split("==")[0], fetch(spec, work), work) for spec in specs]
     sys.stdout.write(render(reports, args.list))
     return 1 if any(r.problems for r in reports) else 0

@@ -6,6 +6,7 @@ import re
 
 import sys
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Dict, Mapping, Optional, Sequence, Tuple
 
@@ -141,3 +142,26 @@ def with_overrides(config: Config, **overrides: Any) -> Config:
     """Command-line flags win over the file; None means the flag was not given."""
     given = {key: value for key, value in overrides.items() if value is not None}
     return replace(config, settings=replace(config.settings, **given))
+
+
+def settings_near(directory: Path) -> "Tuple[Optional[Settings], Optional[str]]":
+    """The [tool.torchlint] settings that apply to the files of `directory`, for the doors that see one
+    file at a time (flake8, the language server): read once per version of the configuration file.
+    (None, None) without a configuration; (None, the error) for a broken one."""
+    pyproject = find_pyproject(directory)
+    if pyproject is None:
+        return None, None
+    try:
+        version = pyproject.stat().st_mtime_ns
+    except OSError:
+        return None, None
+    return _settings_of(str(pyproject), version)
+
+
+@lru_cache(maxsize=64)
+def _settings_of(pyproject: str, version: int) -> "Tuple[Optional[Settings], Optional[str]]":
+    try:
+        return load(Path(pyproject), Path(pyproject).parent).settings, None
+    except ConfigError as error:
+        return None, str(error)
+

@@ -5,12 +5,11 @@ flake8 owns noqa, --select / --extend-ignore and per-file-ignores; the engine re
 from __future__ import annotations
 
 import ast
-from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterator, List, Optional, Sequence, Tuple
+from typing import Any, Iterator, List, Sequence, Tuple
 
 from torchlint import __version__
-from torchlint.config import ConfigError, find_pyproject, load
+from torchlint.config import settings_near
 from torchlint.engine import SourceFile
 from torchlint.neighbours import check_single_file
 from torchlint.files import module_name
@@ -56,19 +55,11 @@ class TorchlintChecker:
             yield diagnostic.location.row, diagnostic.location.column - 1, f"{diagnostic.code} {diagnostic.message}", type(self)
 
     def _settings(self) -> Settings:
-        from_file = _settings_near(str(Path(self.filename).parent)) if self.filename not in ("-", "stdin") else None
+        # flake8 users see configuration errors from the torchlint command itself
+        from_file = settings_near(Path(self.filename).parent)[0] if self.filename not in ("-", "stdin") else None
         bases: List[str] = [*self._module_bases, *(from_file.module_bases if from_file else ())]
         factories: List[str] = [*self._module_factories, *(from_file.module_factories if from_file else ())]
         return Settings(module_bases=tuple(bases), module_factories=tuple(factories), honour_noqa=False)
 
 
-@lru_cache(maxsize=256)
-def _settings_near(directory: str) -> Optional[Settings]:
-    """[tool.torchlint] for the files of one folder: read once per folder, not once per file."""
-    pyproject = find_pyproject(Path(directory))
-    if pyproject is None:
-        return None
-    try:
-        return load(pyproject, pyproject.parent).settings
-    except ConfigError:
-        return None  # flake8 users see config errors from the torchlint command itself
+

@@ -14,7 +14,7 @@ from pygls.lsp.server import LanguageServer
 from pygls.uris import to_fs_path
 
 from torchlint import __version__
-from torchlint.config import ConfigError, find_pyproject, load
+from torchlint.config import settings_near
 from torchlint.diagnostics import Applicability, Diagnostic, Location
 from torchlint.engine import SourceFile
 from torchlint.neighbours import check_single_file, forget
@@ -28,12 +28,10 @@ server = LanguageServer("torchlint", __version__)
 def _settings_for(path: Optional[str]) -> Settings:
     if not path:
         return Settings()
-    pyproject = find_pyproject(Path(path))
-    try:
-        return load(pyproject, Path(path).parent).settings
-    except ConfigError as error:
+    settings, error = settings_near(Path(path).parent)
+    if error is not None:
         server.window_show_message(types.ShowMessageParams(types.MessageType.Error, f"torchlint: {error}"))
-        return Settings()
+    return settings or Settings(root=str(Path(path).parent))
 
 
 def _source(uri: str, text: str) -> SourceFile:

@@ -1,4 +1,4 @@
-"""Read dotted names off CPython's `ast` (analysis/cst_names.py does the same for libcst trees)."""
+"""Read dotted names off CPython's `ast` (for class_state.py, which reads `ast` trees directly)."""
 from __future__ import annotations
 
 import ast

@@ -6,7 +6,7 @@ know which.
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Dict, FrozenSet, Iterable, List, Protocol, Set, Tuple, Union
+from typing import FrozenSet, Iterable, List, Protocol, Set, Tuple, Union
 
 from torchlint.analysis.class_facts import ClassFacts, MethodFacts
 from torchlint.analysis.class_state import resolve_states

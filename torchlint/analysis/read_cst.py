@@ -337,7 +337,10 @@ def _names(node: cst.CSTNode) -> Iterator[cst.Name]:
         current = pending.pop()
         if isinstance(current, cst.Name):
             yield current
-        pending.extend(reversed(list(children(current))))
+        elif isinstance(current, cst.Attribute):  # `a.b`: `b` is an attribute, not a name
+            pending.append(current.value)
+        else:
+            pending.extend(reversed(list(children(current))))
 
 
 def _dotted(node: cst.BaseExpression) -> Optional[str]:

@@ -42,11 +42,3 @@ def children(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
                 if isinstance(item, cst.CSTNode):
                     yield item
 
-
-def walk(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
-    """Every node below `node` (itself included), parents before children, in source order."""
-    pending = [node]
-    while pending:
-        current = pending.pop()
-        yield current
-        pending.extend(reversed(list(children(current))))

@@ -13,7 +13,7 @@ import re
 from typing import Dict, List, Sequence, Tuple
 
 from torchlint.diagnostics import Edit, Fix, Location
-from torchlint.fixes.replacements import Rewrite, StoreNodes
+from torchlint.fixes.replacements import StoreNodes
 
 _NEWLINE = re.compile(r"\r\n|\r|\n")
 _INDENTED = re.compile(r"^([ \t]+)\S", re.MULTILINE)
