@@ -21,6 +21,11 @@ from torchlint.torch_knowledge import State
 from torchlint.analysis.class_state import resolve_states
 
 _MAX_INDEX_ROUNDS = 4
+# Starting a pool costs about 0.15 s (a fork, then importing torchlint in each worker). On the research
+# corpus a scan takes a few milliseconds and a check a few tens, so a pool pays off from about 48 scans
+# or 4 checks; fewer stay in this process.
+SCANS_WORTH_A_POOL = 48
+CHECKS_WORTH_A_POOL = 4
 
 
 @dataclass
@@ -56,7 +61,8 @@ def run(
                 fresh.append(path)
             else:
                 scans[str(path)] = cached
-        scans.update(zip(map(str, fresh), workers.map(_scan_path, [(p, settings, known) for p in fresh], 48)))
+        scanned = workers.map(_scan_path, [(p, settings, known) for p in fresh], SCANS_WORTH_A_POOL)
+        scans.update(zip(map(str, fresh), scanned))
         if cache:
             for path in fresh:
                 cache.store_scan(str(path), stamps[str(path)], scans[str(path)])
@@ -85,7 +91,7 @@ def run(
                 outcomes[name] = _Outcome(Path(name), cached)
             else:
                 tasks.append((Path(name), settings, fix, project_classes, scan, class_states))
-        for outcome in workers.map(_check_path, tasks, 4):
+        for outcome in workers.map(_check_path, tasks, CHECKS_WORTH_A_POOL):
             outcomes[str(outcome.path)] = outcome
             if cache and outcome.error is None and not fix:
                 cache.store_result(str(outcome.path), stamps.get(str(outcome.path)), key, outcome.result)
@@ -188,7 +194,7 @@ def _index(scans: Dict[str, Scan], settings: Settings, workers: _Workers, cache,
         names = simple_names(grown - project_classes)
         project_classes = grown
         again = [Path(p) for p, scan in scans.items() if not scan.mentions_torch and not names.isdisjoint(scan.base_words)]
-        rescanned = workers.map(_scan_path, [(p, settings, project_classes) for p in again], 48)
+        rescanned = workers.map(_scan_path, [(p, settings, project_classes) for p in again], SCANS_WORTH_A_POOL)
         for path, scan in zip(again, rescanned):
             if scan.mentions_torch:
                 scans[str(path)] = scan
