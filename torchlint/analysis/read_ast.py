@@ -26,10 +26,9 @@ _COMPARE = {
 _UNARY = {ast.USub: "Minus", ast.UAdd: "Plus", ast.Not: "Not", ast.Invert: "BitInvert"}
 _BOOLEAN = {ast.And: "And", ast.Or: "Or"}
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
-_BLOCKS = (ast.If, ast.Try, ast.With, ast.AsyncWith, ast.For, ast.AsyncFor, ast.While, ast.Match) + (
-    (ast.TryStar,) if hasattr(ast, "TryStar") else ()
-)
-_IMPORT_BLOCKS = (ast.If, ast.Try, ast.With, ast.AsyncWith) + ((ast.TryStar,) if hasattr(ast, "TryStar") else ())
+_NEWER_BLOCKS = tuple(getattr(ast, name) for name in ("Match", "TryStar") if hasattr(ast, name))  # 3.10, 3.11
+_BLOCKS = (ast.If, ast.Try, ast.With, ast.AsyncWith, ast.For, ast.AsyncFor, ast.While, *_NEWER_BLOCKS)
+_IMPORT_BLOCKS = (ast.If, ast.Try, ast.With, ast.AsyncWith, *(b for b in _NEWER_BLOCKS if b.__name__ == "TryStar"))
 
 
 @dataclass(frozen=True)
