@@ -13,7 +13,7 @@ from typing import FrozenSet, List, Mapping, Optional, Tuple, Union
 from torchlint.analysis.imports import ImportMap
 from torchlint.diagnostics import Diagnostic, Location
 from torchlint.noqa import is_suppressed
-from torchlint.scan import TOO_DEEP, Scan, read_with_ast, scan_source
+from torchlint.scan import TOO_DEEP, Scan, read_with_ast, scan_source, source_encoding
 from torchlint.settings import Settings
 from torchlint.torch_knowledge import State
 
@@ -76,7 +76,7 @@ def check_file(
 def _check(source: SourceFile, settings: Settings, fix: bool, knowledge, scan: Scan, tree) -> FileResult:
     from torchlint.analysis.module_file import analyse_module
 
-    text = source.data.decode(_encoding(source.data))
+    text = source.data.decode(source_encoding(source.data))
     try:
         read = read_with_ast(source.data, tree)
     except RecursionError:
@@ -118,7 +118,7 @@ def _check(source: SourceFile, settings: Settings, fix: bool, knowledge, scan: S
     ]
     if not allowed:
         return FileResult(diagnostics)
-    return FileResult(diagnostics, editor.apply(allowed).encode(_encoding(source.data)))
+    return FileResult(diagnostics, editor.apply(allowed).encode(source_encoding(source.data)))
 
 
 def _read_with_libcst(source: SourceFile, settings: Settings):
@@ -134,15 +134,6 @@ def _read_with_libcst(source: SourceFile, settings: Settings):
         return _tl900_result(source, settings, row, column, f"cannot parse: {reason} at line {row}, column {column}")
     except RecursionError:
         return _tl900_result(source, settings, 1, 1, "cannot parse: the code nests too deeply")
-
-
-def _encoding(data: bytes) -> str:
-    if b"coding" not in data[:400]:
-        return "utf-8"
-    import io
-    import tokenize
-
-    return tokenize.detect_encoding(io.BytesIO(data).readline)[0]
 
 
 def _tl900_result(source: SourceFile, settings: Settings, row: int, column: int, message: str) -> FileResult:

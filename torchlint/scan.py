@@ -134,13 +134,19 @@ def simple_names(qualified_names: FrozenSet[str]) -> FrozenSet[bytes]:
     return frozenset(name.rsplit(".", 1)[-1].encode("utf-8") for name in qualified_names)
 
 
-def undecodable(data: bytes) -> Optional[str]:
+def source_encoding(data: bytes) -> str:
+    """The encoding Python reads the file in (PEP 263); raises SyntaxError for a bad declaration."""
+    if b"coding" not in b"\n".join(data.split(b"\n", 2)[:2]) and not data.startswith(b"\xef\xbb\xbf"):
+        return "utf-8"  # no declaration (it can only sit on the first two lines), no BOM
     import io
     import tokenize
 
+    return tokenize.detect_encoding(io.BytesIO(data).readline)[0]
+
+
+def undecodable(data: bytes) -> Optional[str]:
     try:
-        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
-        data.decode(encoding)
+        data.decode(source_encoding(data))
     except (SyntaxError, LookupError) as error:
         return f"cannot read: {error}"
     except UnicodeDecodeError as error:

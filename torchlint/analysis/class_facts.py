@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
-from typing import Dict, FrozenSet, List, Optional, Sequence, Set, Tuple
+from typing import Any, Callable, ClassVar, Dict, FrozenSet, Iterable, List, Optional, Sequence, Set, Tuple
 
 from torchlint.analysis import syntax as syn
 from torchlint.analysis.syntax import Expr, Span
@@ -143,6 +143,61 @@ class ClassFacts:
     calls: List[CallFact] = field(default_factory=list)
     iterates_children: bool = False
     subclasses_torch_container: bool = False
+
+
+# A function as a reader sees it: its name, its positional parameters, its body (the reader's own node).
+Function = Tuple[str, Tuple[str, ...], Any]
+Walk = Callable[[Any, "FactCollector"], None]
+
+
+def read_class(name: str, methods: Iterable[Function], walk: Walk, shadowed: FrozenSet[str]) -> ClassFacts:
+    """A class from its instance methods (a method without parameters has no `self`: skipped)."""
+    facts = ClassFacts(name=name)
+    order = [0]  # one source order for the whole class
+    for method_name, parameters, body in methods:
+        if parameters:
+            method = MethodFacts(name=method_name, self_name=parameters[0], parameters=parameters[1:])
+            facts.methods[method.name] = method
+            walk(body, FactCollector(facts, method, order, shadowed))
+    return facts
+
+
+def read_function(function: Function, walk: Walk, shadowed: FrozenSet[str]) -> Tuple[ClassFacts, MethodFacts]:
+    """A module-level function, read like the one method of a class of its own."""
+    name, parameters, body = function
+    facts = ClassFacts(name=name)
+    method = MethodFacts(name=name, self_name=parameters[0] if parameters else "", parameters=parameters[1:])
+    facts.methods[name] = method
+    walk(body, FactCollector(facts, method, [0], shadowed))
+    return facts, method
+
+
+class ExpressionReader:
+    """What both readers share: each node of their parser converted once, by the reader's table."""
+
+    converters: ClassVar[Dict[type, Callable[[Any, Any], Expr]]]
+
+    def __init__(self) -> None:
+        self.seen: Dict[int, Expr] = {}
+
+    def expression(self, node: Any) -> Expr:
+        key = id(node)
+        converted = self.seen.get(key)
+        if converted is None:
+            convert = self.converters.get(type(node))
+            converted = syn.Other() if convert is None else convert(self, node)
+            self.seen[key] = converted
+        return converted
+
+    def optional(self, node: Any) -> Optional[Expr]:
+        return None if node is None else self.expression(node)
+
+    def outermost(self, collector: "FactCollector", *nodes: Any) -> None:
+        """Report the outermost expressions of a statement (only `forward`'s are kept)."""
+        if collector.method.name == "forward":
+            for node in nodes:
+                if node is not None:
+                    collector.expression(self.expression(node))
 
 
 class FactCollector:

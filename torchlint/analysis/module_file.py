@@ -40,8 +40,7 @@ def analyse_module(
     own = {f"{imports.module_name}.{record.name}": record.state for record in class_records}
     resolver.class_states.update(resolve_states(own, project.class_states))
     classes = file.classes()
-    resolvers = [replace(resolver, imports=imports.extended(c.local_imports)) if c.local_imports else resolver
-                 for c in classes]
+    resolvers = [_class_resolver(resolver, c) for c in classes]
     module_classes = _module_classes(classes, resolvers, imports.module_name)
     shadowed = shadowed_builtins(imports)
     _find_factories(file, resolver, shadowed)
@@ -64,13 +63,20 @@ def may_hold_findings(file: ReadFile, imports: ImportMap, trainable: bool, plain
     for syntax in file.classes():
         if not syntax.bases:
             continue
-        class_resolver = replace(resolver, imports=imports.extended(syntax.local_imports)) if syntax.local_imports else resolver
+        class_resolver = _class_resolver(resolver, syntax)
         facts = file.class_facts(syntax, shadowed)
         if candidate_attributes(facts, class_resolver, shadowed) or (
             (trainable or plain_tensors) and tensor_candidates(facts, class_resolver, trainable, plain_tensors)
         ):
             return True
     return False
+
+
+def _class_resolver(resolver: Resolver, syntax: ClassSyntax) -> Resolver:
+    """The file's resolver, knowing also the imports of the functions the class is defined in."""
+    if not syntax.local_imports:
+        return resolver
+    return replace(resolver, imports=resolver.imports.extended(syntax.local_imports))
 
 
 _SHADOWABLE = ("list", "dict", "tuple", "len", "setattr", "super", "map", "zip", "reversed", "sorted", "iter",

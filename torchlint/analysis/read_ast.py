@@ -10,7 +10,9 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Dict, FrozenSet, Iterator, List, Optional, Tuple
 
 from torchlint.analysis import syntax as syn
-from torchlint.analysis.class_facts import ClassFacts, FactCollector, MethodFacts
+from torchlint.analysis.class_facts import (
+    ClassFacts, ExpressionReader, FactCollector, MethodFacts, read_class, read_function,
+)
 from torchlint.analysis.imports import ClassRecord, ImportStatement, ModuleRecords
 from torchlint.analysis.syntax import Expr, Span
 
@@ -82,42 +84,24 @@ class AstFile:
         return found
 
     def class_facts(self, syntax: ClassSyntax, shadowed: FrozenSet[str]) -> ClassFacts:
-        facts = ClassFacts(name=syntax.name)
-        order = [0]
-        reader = _Reader(self)
-        for statement in syntax.node.body:
-            if not isinstance(statement, _FUNCTIONS) or _is_static_or_class_method(statement):
-                continue
-            parameters = _parameters(statement)
-            if not parameters:
-                continue
-            method = MethodFacts(name=statement.name, self_name=parameters[0], parameters=parameters[1:])
-            facts.methods[method.name] = method
-            reader.walk(statement.body, FactCollector(facts, method, order, shadowed))
-        return facts
+        methods = (
+            (s.name, _parameters(s), s.body) for s in syntax.node.body
+            if isinstance(s, _FUNCTIONS) and not _is_static_or_class_method(s)
+        )
+        return read_class(syntax.name, methods, _Reader(self).walk, shadowed)
 
     def function_facts(self, shadowed: FrozenSet[str]) -> List[Tuple[ClassFacts, MethodFacts]]:
-        """Module-level functions, each read like the one method of a class of its own."""
-        found = []
-        reader = _Reader(self)
-        for statement in self.tree.body:
-            if isinstance(statement, _FUNCTIONS):
-                parameters = _parameters(statement)
-                facts = ClassFacts(name=statement.name)
-                method = MethodFacts(name=statement.name, self_name=parameters[0] if parameters else "",
-                                     parameters=parameters[1:])
-                facts.methods[method.name] = method
-                reader.walk(statement.body, FactCollector(facts, method, [0], shadowed))
-                found.append((facts, method))
-        return found
+        walk = _Reader(self).walk
+        return [read_function((s.name, _parameters(s), s.body), walk, shadowed)
+                for s in self.tree.body if isinstance(s, _FUNCTIONS)]
 
 
-class _Reader:
+class _Reader(ExpressionReader):
     """Converts `ast` expressions (each once) and reports a method's events in source order."""
 
     def __init__(self, file: AstFile) -> None:
+        super().__init__()
         self.file = file
-        self.seen: Dict[int, Expr] = {}
 
     def walk(self, body: List[ast.stmt], collector: FactCollector) -> None:
         pending: List[ast.AST] = list(reversed(body))
@@ -128,44 +112,27 @@ class _Reader:
                 handler(self, node, collector)
             pending.extend(reversed(_children(node)))
 
-    def expression(self, node: ast.AST) -> Expr:
-        key = id(node)
-        converted = self.seen.get(key)
-        if converted is None:
-            converted = _CONVERTERS.get(type(node), _other)(self, node)
-            self.seen[key] = converted
-        return converted
-
-    def _optional(self, node: Optional[ast.AST]) -> Optional[Expr]:
-        return None if node is None else self.expression(node)
-
     # --- statements -------------------------------------------------------------------------------
-    def _outermost(self, collector: FactCollector, *nodes: Optional[ast.AST]) -> None:
-        if collector.method.name == "forward":
-            for node in nodes:
-                if node is not None:
-                    collector.expression(self.expression(node))
-
     def on_assign(self, node: ast.Assign, collector: FactCollector) -> None:
-        self._outermost(collector, *node.targets, node.value)
+        self.outermost(collector, *node.targets, node.value)
         collector.assign([self.expression(t) for t in node.targets], self.expression(node.value), self.file.span(node))
 
     def on_annotated(self, node: ast.AnnAssign, collector: FactCollector) -> None:
-        self._outermost(collector, node.target, node.annotation, node.value)
+        self.outermost(collector, node.target, node.annotation, node.value)
         if node.value is not None:
             collector.assign([self.expression(node.target)], self.expression(node.value), self.file.span(node),
                              self.expression(node.annotation))
 
     def on_augmented(self, node: ast.AugAssign, collector: FactCollector) -> None:
-        self._outermost(collector, node.target, node.value)
+        self.outermost(collector, node.target, node.value)
         collector.augmented(self.expression(node.target), _BINARY[type(node.op)] + "Assign", self.expression(node.value))
 
     def on_for(self, node: ast.For, collector: FactCollector) -> None:
-        self._outermost(collector, node.target, node.iter)
+        self.outermost(collector, node.target, node.iter)
         collector.loop(self.expression(node.target), self.expression(node.iter))
 
     def on_return(self, node: ast.Return, collector: FactCollector) -> None:
-        self._outermost(collector, node.value)
+        self.outermost(collector, node.value)
         if node.value is not None:
             collector.returned(self.expression(node.value))
 
@@ -174,13 +141,13 @@ class _Reader:
         collector.deleted([self.expression(t) for t in targets])
 
     def on_expression_statement(self, node: ast.Expr, collector: FactCollector) -> None:
-        self._outermost(collector, node.value)
+        self.outermost(collector, node.value)
 
     def on_test(self, node: ast.If, collector: FactCollector) -> None:
-        self._outermost(collector, node.test)
+        self.outermost(collector, node.test)
 
     def on_with(self, node: ast.With, collector: FactCollector) -> None:
-        self._outermost(collector, *(part for item in node.items for part in (item.context_expr, item.optional_vars)))
+        self.outermost(collector, *(part for item in node.items for part in (item.context_expr, item.optional_vars)))
 
     # --- expressions ------------------------------------------------------------------------------
     def on_call(self, node: ast.Call, collector: FactCollector) -> None:
@@ -300,10 +267,6 @@ def _formatted(reader: _Reader, node: ast.JoinedStr) -> Expr:
     return syn.Other(tuple(reader.expression(v.value) for v in node.values if isinstance(v, ast.FormattedValue)))
 
 
-def _other(reader: _Reader, node: ast.AST) -> Expr:
-    return syn.Other()
-
-
 _CONVERTERS: Dict[type, Callable[[_Reader, Any], Expr]] = {
     ast.Name: lambda r, n: syn.Name(n.id),
     ast.Attribute: lambda r, n: syn.Attribute(r.expression(n.value), n.attr),
@@ -313,7 +276,7 @@ _CONVERTERS: Dict[type, Callable[[_Reader, Any], Expr]] = {
     ast.Tuple: lambda r, n: syn.Tuple_(tuple(r.expression(e) for e in n.elts)),
     ast.Set: lambda r, n: syn.Set(tuple(r.expression(e) for e in n.elts)),
     ast.Dict: lambda r, n: syn.Dict(tuple(
-        syn.DictItem(r._optional(k), r.expression(v)) for k, v in zip(n.keys, n.values)
+        syn.DictItem(r.optional(k), r.expression(v)) for k, v in zip(n.keys, n.values)
     )),
     ast.ListComp: lambda r, n: syn.ListComp(r.expression(n.elt), _generators(r, n.generators)),
     ast.GeneratorExp: lambda r, n: syn.GeneratorExp(r.expression(n.elt), _generators(r, n.generators)),
@@ -325,7 +288,7 @@ _CONVERTERS: Dict[type, Callable[[_Reader, Any], Expr]] = {
     ast.UnaryOp: lambda r, n: syn.UnaryOperation(_UNARY[type(n.op)], r.expression(n.operand)),
     ast.NamedExpr: lambda r, n: syn.NamedExpr(r.expression(n.target), r.expression(n.value)),
     ast.Subscript: _subscript,
-    ast.Slice: lambda r, n: syn.Slice(r._optional(n.lower), r._optional(n.upper), r._optional(n.step)),
+    ast.Slice: lambda r, n: syn.Slice(r.optional(n.lower), r.optional(n.upper), r.optional(n.step)),
     ast.Await: lambda r, n: syn.Await(r.expression(n.value)),
     ast.Lambda: lambda r, n: syn.Lambda(r.expression(n.body)),
     ast.Constant: lambda r, n: syn.Constant(n.value),
@@ -334,6 +297,7 @@ _CONVERTERS: Dict[type, Callable[[_Reader, Any], Expr]] = {
     ast.Yield: lambda r, n: syn.Other(() if n.value is None else (r.expression(n.value),)),
     ast.YieldFrom: lambda r, n: syn.Other((r.expression(n.value),)),
 }
+_Reader.converters = _CONVERTERS
 
 
 def _header_end(body: List[ast.stmt]) -> int:

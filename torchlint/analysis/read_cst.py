@@ -10,7 +10,9 @@ import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
 from torchlint.analysis import syntax as syn
-from torchlint.analysis.class_facts import ClassFacts, FactCollector, MethodFacts
+from torchlint.analysis.class_facts import (
+    ClassFacts, ExpressionReader, FactCollector, MethodFacts, read_class, read_function,
+)
 from torchlint.analysis.imports import ClassRecord, ImportStatement, ModuleRecords
 from torchlint.analysis.read_ast import ClassSyntax
 from torchlint.analysis.syntax import Expr, Span
@@ -66,40 +68,22 @@ class CstFile:
         return found
 
     def class_facts(self, syntax: ClassSyntax, shadowed: FrozenSet[str]) -> ClassFacts:
-        facts = ClassFacts(name=syntax.name)
-        order = [0]
-        reader = _Reader(self)
-        for statement in syntax.node.body.body:
-            if not isinstance(statement, cst.FunctionDef) or _is_static_or_class_method(statement):
-                continue
-            parameters = _parameters(statement)
-            if not parameters:
-                continue
-            method = MethodFacts(name=_identifier(statement.name.value), self_name=parameters[0],
-                                 parameters=parameters[1:])
-            facts.methods[method.name] = method
-            reader.walk(statement.body, FactCollector(facts, method, order, shadowed))
-        return facts
+        methods = (
+            (_identifier(s.name.value), _parameters(s), s.body) for s in syntax.node.body.body
+            if isinstance(s, cst.FunctionDef) and not _is_static_or_class_method(s)
+        )
+        return read_class(syntax.name, methods, _Reader(self).walk, shadowed)
 
     def function_facts(self, shadowed: FrozenSet[str]) -> List[Tuple[ClassFacts, MethodFacts]]:
-        found = []
-        reader = _Reader(self)
-        for statement in self.module.body:
-            if isinstance(statement, cst.FunctionDef):
-                parameters = _parameters(statement)
-                facts = ClassFacts(name=_identifier(statement.name.value))
-                method = MethodFacts(name=facts.name, self_name=parameters[0] if parameters else "",
-                                     parameters=parameters[1:])
-                facts.methods[method.name] = method
-                reader.walk(statement.body, FactCollector(facts, method, [0], shadowed))
-                found.append((facts, method))
-        return found
+        walk = _Reader(self).walk
+        return [read_function((_identifier(s.name.value), _parameters(s), s.body), walk, shadowed)
+                for s in self.module.body if isinstance(s, cst.FunctionDef)]
 
 
-class _Reader:
+class _Reader(ExpressionReader):
     def __init__(self, file: CstFile) -> None:
+        super().__init__()
         self.file = file
-        self.seen: Dict[int, Expr] = {}
 
     def walk(self, root: cst.CSTNode, collector: FactCollector) -> None:
         pending: List[cst.CSTNode] = [root]
@@ -110,45 +94,28 @@ class _Reader:
                 handler(self, node, collector)
             pending.extend(reversed(list(children(node))))
 
-    def expression(self, node: cst.CSTNode) -> Expr:
-        key = id(node)
-        converted = self.seen.get(key)
-        if converted is None:
-            converted = _CONVERTERS.get(type(node), _other)(self, node)
-            self.seen[key] = converted
-        return converted
-
-    def _optional(self, node: Optional[cst.CSTNode]) -> Optional[Expr]:
-        return None if node is None else self.expression(node)
-
-    def _outermost(self, collector: FactCollector, *nodes: Optional[cst.CSTNode]) -> None:
-        if collector.method.name == "forward":
-            for node in nodes:
-                if node is not None:
-                    collector.expression(self.expression(node))
-
     # --- statements -------------------------------------------------------------------------------
     def on_assign(self, node: cst.Assign, collector: FactCollector) -> None:
-        self._outermost(collector, *(t.target for t in node.targets), node.value)
+        self.outermost(collector, *(t.target for t in node.targets), node.value)
         collector.assign([self.expression(t.target) for t in node.targets], self.expression(node.value),
                          self.file.span(node))
 
     def on_annotated(self, node: cst.AnnAssign, collector: FactCollector) -> None:
-        self._outermost(collector, node.target, node.annotation.annotation, node.value)
+        self.outermost(collector, node.target, node.annotation.annotation, node.value)
         if node.value is not None:
             collector.assign([self.expression(node.target)], self.expression(node.value), self.file.span(node),
                              self.expression(node.annotation.annotation))
 
     def on_augmented(self, node: cst.AugAssign, collector: FactCollector) -> None:
-        self._outermost(collector, node.target, node.value)
+        self.outermost(collector, node.target, node.value)
         collector.augmented(self.expression(node.target), type(node.operator).__name__, self.expression(node.value))
 
     def on_for(self, node: cst.For, collector: FactCollector) -> None:
-        self._outermost(collector, node.target, node.iter)
+        self.outermost(collector, node.target, node.iter)
         collector.loop(self.expression(node.target), self.expression(node.iter))
 
     def on_return(self, node: cst.Return, collector: FactCollector) -> None:
-        self._outermost(collector, node.value)
+        self.outermost(collector, node.value)
         if node.value is not None:
             collector.returned(self.expression(node.value))
 
@@ -158,14 +125,14 @@ class _Reader:
         collector.deleted([self.expression(t) for t in targets])
 
     def on_expression_statement(self, node: cst.Expr, collector: FactCollector) -> None:
-        self._outermost(collector, node.value)
+        self.outermost(collector, node.value)
 
     def on_test(self, node: Union[cst.If, cst.While], collector: FactCollector) -> None:
-        self._outermost(collector, node.test)
+        self.outermost(collector, node.test)
 
     def on_with(self, node: cst.With, collector: FactCollector) -> None:
         parts = [part for item in node.items for part in (item.item, item.asname.name if item.asname else None)]
-        self._outermost(collector, *parts)
+        self.outermost(collector, *parts)
 
     # --- expressions ------------------------------------------------------------------------------
     def on_call(self, node: cst.Call, collector: FactCollector) -> None:
@@ -236,8 +203,8 @@ def _subscript(reader: _Reader, node: cst.Subscript) -> Expr:
         if isinstance(part, cst.Index):
             elements.append(reader.expression(part.value))
         else:
-            elements.append(syn.Slice(reader._optional(part.lower), reader._optional(part.upper),
-                                      reader._optional(part.step)))
+            elements.append(syn.Slice(reader.optional(part.lower), reader.optional(part.upper),
+                                      reader.optional(part.step)))
     return syn.Subscript(reader.expression(node.value), tuple(elements))
 
 
@@ -267,10 +234,6 @@ def _yield(reader: _Reader, node: cst.Yield) -> Expr:
     if isinstance(value, cst.From):
         return syn.Other((reader.expression(value.item),))
     return syn.Other(() if value is None else (reader.expression(value),))
-
-
-def _other(reader: _Reader, node: cst.CSTNode) -> Expr:
-    return syn.Other()
 
 
 _CONVERTERS: Dict[type, Callable[[_Reader, Any], Expr]] = {
@@ -309,6 +272,7 @@ _CONVERTERS: Dict[type, Callable[[_Reader, Any], Expr]] = {
     cst.FormattedString: _formatted,
     cst.Yield: _yield,
 }
+_Reader.converters = _CONVERTERS
 
 
 # --- module records -------------------------------------------------------------------------------
