@@ -139,13 +139,13 @@ def did_open(ls: LanguageServer, params: types.DidOpenTextDocumentParams) -> Non
 
 @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
 def did_change(ls: LanguageServer, params: types.DidChangeTextDocumentParams) -> None:
-    forget(to_fs_path(params.text_document.uri))  # other files that import this one must read it again
+    forget(to_fs_path(params.text_document.uri) or params.text_document.uri)  # other files that import this one must read it again
     _publish(ls, params.text_document.uri)
 
 
 @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
 def did_save(ls: LanguageServer, params: types.DidSaveTextDocumentParams) -> None:
-    forget(to_fs_path(params.text_document.uri))
+    forget(to_fs_path(params.text_document.uri) or params.text_document.uri)
     _publish(ls, params.text_document.uri)
 
 

@@ -7,7 +7,7 @@ import os
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Dict, FrozenSet, List, Optional, Sequence, Set, Tuple, TypeVar
+from typing import Any, Callable, Dict, FrozenSet, List, Optional, Sequence, Set, Tuple, TypeVar
 
 from torchlint.cache import Cache, index_key, stamp
 from torchlint.diagnostics import Diagnostic, Location
@@ -97,14 +97,14 @@ def run(
                 cache.store_result(str(outcome.path), stamps.get(str(outcome.path)), key, outcome.result)
     report = RunReport()
     for path in paths:
-        outcome = outcomes.get(str(path))
-        if outcome is None:
+        done = outcomes.get(str(path))
+        if done is None:
             continue
-        report.diagnostics.extend(outcome.result.diagnostics)
-        if outcome.result.fixed is not None and outcome.original is not None and outcome.result.fixed != outcome.original:
-            report.changed.append((path, outcome.original, outcome.result.fixed))
-        if outcome.error is not None:
-            report.errors.append(outcome.error)
+        report.diagnostics.extend(done.result.diagnostics)
+        if done.result.fixed is not None and done.original is not None and done.result.fixed != done.original:
+            report.changed.append((path, done.original, done.result.fixed))
+        if done.error is not None:
+            report.errors.append(done.error)
     if cache:
         problem = cache.save()
         if problem:
@@ -123,7 +123,7 @@ class _Workers:
 
     def __init__(self, count: int) -> None:
         self.count = count
-        self.pool = None
+        self.pool: Any = None  # a multiprocessing.Pool, once some step has enough work
 
     def __enter__(self) -> "_Workers":
         return self

@@ -10,12 +10,12 @@ from __future__ import annotations
 import inspect
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import List, Optional, Sequence, Set
+from typing import Dict, List, Optional, Sequence, Set, Tuple
 
 import torch
 from torch import nn
 
-_CONTAINER_CODES = {  # (container type, element kind) -> the static rule it matches
+_CONTAINER_CODES: Dict[Tuple[type, str], str] = {  # (container type, element kind) -> the static rule it matches
     (list, "module"): "TL001",
     (dict, "module"): "TL002",
     (tuple, "module"): "TL003",
@@ -74,9 +74,9 @@ def find_unregistered(model: nn.Module, depth: int = 3, kinds: Sequence[str] = K
                 code = _CONTAINER_CODES.get((container, "module")) if container else None
                 found.append(Unregistered(path, "module", lost, code))
         elif level < depth and isinstance(value, (list, tuple)):
-            kind = tuple if isinstance(value, tuple) else list
+            sequence: type = tuple if isinstance(value, tuple) else list
             for index, item in enumerate(value):
-                visit(f"{path}[{index}]", item, container or kind, level + 1)
+                visit(f"{path}[{index}]", item, container or sequence, level + 1)
         elif level < depth and isinstance(value, dict):
             for key, item in value.items():
                 visit(f"{path}[{key!r}]", item, container or dict, level + 1)
@@ -102,7 +102,7 @@ def _loses_state(module: nn.Module, registered_parameters: Set[int], registered_
     return (
         any(id(p) not in registered_parameters for p in module.parameters())
         or any(id(b) not in registered_buffers for b in module.buffers())
-        or any(_reads_training_mode(type(m)) for m in module.modules())
+        or any(_reads_training_mode(type(m)) for m in module.modules())  # type: ignore[arg-type]  # classes hash
     )
 
 

@@ -263,7 +263,7 @@ class FactCollector:
         elif isinstance(target, syn.Name):
             self._bind(target.value, value)
         elif isinstance(target, syn.Subscript):
-            index_value = target.index
+            index_value = target.single_index
             if index_value is not None:
                 self._add_fill(target.value, FillHow.SETITEM, [value], index_value)
             elif self.self_attribute(target.value) is not None:
@@ -304,7 +304,7 @@ class FactCollector:
     def deleted(self, targets: Sequence[Expr]) -> None:
         for target in targets:
             if isinstance(target, syn.Subscript) and self.self_attribute(target.value) is not None:
-                how = UseHow.DELETE if target.index is not None else UseHow.SLICE
+                how = UseHow.DELETE if target.single_index is not None else UseHow.SLICE
                 self._add_use(self.self_attribute(target.value), how, "delete")  # type: ignore[arg-type]
 
     # --- expressions ------------------------------------------------------------------------------

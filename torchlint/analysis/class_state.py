@@ -58,8 +58,8 @@ def own_state(node: ast.ClassDef, imports: ImportMap) -> OwnState:
     for function in methods.values():  # train/eval behaviour may be read in any method
         if any(_reads_training(n) for n in ast.walk(function)):
             owns.add(MODE)
-    for function in _init_and_its_helpers(methods):
-        for call in (n for n in ast.walk(function) if isinstance(n, ast.Call)):
+    for method in _init_and_its_helpers(methods):
+        for call in (n for n in ast.walk(method) if isinstance(n, ast.Call)):
             verdict = _call_state(call, imports, methods)
             if verdict is None:
                 return OwnState(None)
@@ -143,9 +143,11 @@ def _torch_class_state(qualified: str, call: Optional[ast.Call]) -> State:
         ):
             return None
         return frozenset()  # torch.zeros, torch.arange, F.relu...: plain tensors, nothing torch registers
-    positional = sum(1 for a in call.args if not isinstance(a, ast.Starred)) if call else 0
-    keywords = frozenset(k.arg for k in call.keywords if k.arg) if call else frozenset()
-    unpacks = bool(call) and (any(isinstance(a, ast.Starred) for a in call.args) or any(k.arg is None for k in call.keywords))
+    if call is None:
+        return torch_module_state(name, 0, frozenset(), False)
+    positional = sum(1 for a in call.args if not isinstance(a, ast.Starred))
+    keywords = frozenset(k.arg for k in call.keywords if k.arg)
+    unpacks = any(isinstance(a, ast.Starred) for a in call.args) or any(k.arg is None for k in call.keywords)
     return torch_module_state(name, positional, keywords, unpacks)
 
 

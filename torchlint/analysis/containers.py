@@ -111,7 +111,7 @@ class _Evaluator:
                 return scope[expr.value]
             if expr.value == method.self_name:
                 return frozenset((_SELF,))
-            found = {("local", method.name, expr.value)}
+            found: Set[Origin] = {("local", method.name, expr.value)}
             for value, _ in method.bindings.get(expr.value, []):
                 if value is not expr and not (isinstance(value, syn.Name) and value.value == expr.value):
                     found |= self.origins(value, method, step)

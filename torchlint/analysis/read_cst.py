@@ -190,8 +190,8 @@ def _generators(reader: _Reader, comp: Optional[cst.CompFor]) -> Tuple[syn.CompF
 
 def _dict(reader: _Reader, node: cst.Dict) -> Expr:
     return syn.Dict(tuple(
-        syn.DictItem(None, reader.expression(e.value)) if isinstance(e, cst.StarredDictElement)
-        else syn.DictItem(reader.expression(e.key), reader.expression(e.value))
+        syn.DictItem(reader.expression(e.key), reader.expression(e.value)) if isinstance(e, cst.DictElement)
+        else syn.DictItem(None, reader.expression(e.value))
         for e in node.elements
     ))
 
@@ -202,7 +202,7 @@ def _subscript(reader: _Reader, node: cst.Subscript) -> Expr:
         part = element.slice
         if isinstance(part, cst.Index):
             elements.append(reader.expression(part.value))
-        else:
+        elif isinstance(part, cst.Slice):
             elements.append(syn.Slice(reader.optional(part.lower), reader.optional(part.upper),
                                       reader.optional(part.step)))
     return syn.Subscript(reader.expression(node.value), tuple(elements))

@@ -6,8 +6,11 @@ Each node is an immutable named tuple; a node the analysis never looks into is `
 """
 from __future__ import annotations
 
-from typing import Iterator, NamedTuple, Optional, Tuple, Union
+from typing import Any, Iterator, NamedTuple, Optional, Tuple
 
+# Any of the node classes below. Spelt as `Any` for the type checker: the recursive union of these named
+# tuples makes mypy's inference explode (a minute for this file alone).
+Expr = Any
 # (line, column, end line, end column): lines from 1, columns in code points from 0, as libcst counts.
 Span = Tuple[int, int, int, int]
 
@@ -17,40 +20,40 @@ class Name(NamedTuple):
 
 
 class Attribute(NamedTuple):
-    value: "Expr"
+    value: Expr
     attr: str
 
 
 class Arg(NamedTuple):
-    value: "Expr"
+    value: Expr
     keyword: Optional[str] = None
     star: str = ""  # "", "*" or "**"
 
 
 class Call(NamedTuple):
-    func: "Expr"
+    func: Expr
     args: Tuple[Arg, ...]
 
 
 class Starred(NamedTuple):
-    value: "Expr"
+    value: Expr
 
 
 class List(NamedTuple):
-    elements: Tuple["Expr", ...]  # a `Starred` for `*xs`
+    elements: Tuple[Expr, ...]  # a `Starred` for `*xs`
 
 
 class Tuple_(NamedTuple):
-    elements: Tuple["Expr", ...]
+    elements: Tuple[Expr, ...]
 
 
 class Set(NamedTuple):
-    elements: Tuple["Expr", ...]
+    elements: Tuple[Expr, ...]
 
 
 class DictItem(NamedTuple):
-    key: Optional["Expr"]  # None for `**other`
-    value: "Expr"
+    key: Optional[Expr]  # None for `**other`
+    value: Expr
 
 
 class Dict(NamedTuple):
@@ -58,72 +61,72 @@ class Dict(NamedTuple):
 
 
 class CompFor(NamedTuple):
-    target: "Expr"
-    iter: "Expr"
-    ifs: Tuple["Expr", ...] = ()
+    target: Expr
+    iter: Expr
+    ifs: Tuple[Expr, ...] = ()
 
 
 class ListComp(NamedTuple):
-    elt: "Expr"
+    elt: Expr
     generators: Tuple[CompFor, ...]
 
 
 class GeneratorExp(NamedTuple):
-    elt: "Expr"
+    elt: Expr
     generators: Tuple[CompFor, ...]
 
 
 class SetComp(NamedTuple):
-    elt: "Expr"
+    elt: Expr
     generators: Tuple[CompFor, ...]
 
 
 class DictComp(NamedTuple):
-    key: "Expr"
-    value: "Expr"
+    key: Expr
+    value: Expr
     generators: Tuple[CompFor, ...]
 
 
 class IfExp(NamedTuple):
-    test: "Expr"
-    body: "Expr"
-    orelse: "Expr"
+    test: Expr
+    body: Expr
+    orelse: Expr
 
 
 class BinaryOperation(NamedTuple):
-    left: "Expr"
+    left: Expr
     operator: str  # libcst's operator class name: "Add", "Multiply", "MatrixMultiply"...
-    right: "Expr"
+    right: Expr
 
 
 class BooleanOperation(NamedTuple):
-    left: "Expr"
+    left: Expr
     operator: str  # "And" or "Or"
-    right: "Expr"
+    right: Expr
 
 
 class UnaryOperation(NamedTuple):
     operator: str  # "Minus", "Plus", "Not", "BitInvert"
-    expression: "Expr"
+    expression: Expr
 
 
 class NamedExpr(NamedTuple):
-    target: "Expr"
-    value: "Expr"
+    target: Expr
+    value: Expr
 
 
 class Slice(NamedTuple):
-    lower: Optional["Expr"]
-    upper: Optional["Expr"]
-    step: Optional["Expr"]
+    lower: Optional[Expr]
+    upper: Optional[Expr]
+    step: Optional[Expr]
 
 
 class Subscript(NamedTuple):
-    value: "Expr"
-    elements: Tuple["Expr", ...]  # a `Slice` for `a:b`
+    value: Expr
+    elements: Tuple[Expr, ...]  # a `Slice` for `a:b`
 
     @property
-    def index(self) -> Optional["Expr"]:
+    def single_index(self) -> Optional[Expr]:
         """The one plain index (`x[k]`); None for a slice or several indices."""
         if len(self.elements) == 1 and not isinstance(self.elements[0], Slice):
             return self.elements[0]
@@ -135,11 +138,11 @@ class Subscript(NamedTuple):
 
 
 class Await(NamedTuple):
-    value: "Expr"
+    value: Expr
 
 
 class Lambda(NamedTuple):
-    body: "Expr"
+    body: Expr
 
 
 class Constant(NamedTuple):
@@ -152,13 +155,9 @@ class Other(NamedTuple):
     """Anything the analysis does not look into (f-strings, comparisons, yields...), with the
     names and self attributes read inside it (`walk` still sees them)."""
 
-    parts: Tuple["Expr", ...] = ()
+    parts: Tuple[Expr, ...] = ()
 
 
-Expr = Union[
-    Name, Attribute, Call, Starred, List, Tuple_, Set, Dict, ListComp, GeneratorExp, SetComp, DictComp, IfExp,
-    BinaryOperation, BooleanOperation, UnaryOperation, NamedExpr, Subscript, Slice, Await, Lambda, Constant, Other,
-]
 COMPREHENSIONS = (ListComp, GeneratorExp, SetComp, DictComp)
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from typing import Dict, List, Sequence, Tuple
+from typing import Any, Dict, List, Sequence, Tuple
 
 from torchlint.diagnostics import Edit, Fix, Location
 from torchlint.fixes.replacements import StoreNodes
@@ -70,7 +70,8 @@ class FileEditor:
             indent = line[: len(line) - len(line.lstrip(" \t"))] or self.default_indent
             module = cst.parse_module(f"if _:{self.newline}{indent}{self._cut(span)}{self.newline}")
             positions = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
-            statement = module.body[0].body.body[0].body[0]  # type: ignore[attr-defined]
+            holder: Any = module.body[0]  # `if _:`, around the statement
+            statement = holder.body.body[0].body[0]
             self._statements[span] = (statement, positions, indent)
         return self._statements[span]
 

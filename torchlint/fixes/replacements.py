@@ -6,7 +6,7 @@ libcst only when the fix text is wanted, and turns the replacements into text ed
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Callable, List, Optional, Tuple
+from typing import TYPE_CHECKING, Any, Callable, List, Optional, Tuple
 
 from torchlint.analysis.class_facts import Store, StoreForm
 
@@ -28,7 +28,7 @@ class StoreNodes:
     annotation: "Optional[cst.BaseExpression]" = None
 
     @staticmethod
-    def of(statement: "cst.CSTNode", store: Store) -> "StoreNodes":
+    def of(statement: Any, store: Store) -> "StoreNodes":
         """`statement`: the store's statement (or setattr expression statement) as libcst reads it."""
         import libcst as cst
 
@@ -100,7 +100,7 @@ def _wrap(value: "cst.BaseExpression", reference: "cst.BaseExpression", nested: 
         )
     elif nested and isinstance(value, cst.ListComp) and isinstance(value.elt, (cst.List, cst.ListComp)):
         inner = value.with_changes(elt=_wrap(value.elt, reference, True))
-    if _is_builtin_call(value, ("list", "tuple")) and len(value.args) == 1:  # list(gen) -> ModuleList(gen)
+    if isinstance(value, cst.Call) and _is_builtin_call(value, ("list", "tuple")) and len(value.args) == 1:  # list(gen) -> ModuleList(gen)
         return value.with_changes(func=reference.deep_clone())
     lpar, rpar = inner.lpar, inner.rpar
     return cst.Call(func=reference.deep_clone(), args=[cst.Arg(inner.with_changes(lpar=[], rpar=[]))], lpar=lpar, rpar=rpar)
@@ -111,7 +111,7 @@ def _is_empty(value: "cst.BaseExpression") -> bool:
 
     if isinstance(value, (cst.List, cst.Dict, cst.Tuple)):
         return not value.elements
-    return _is_builtin_call(value, ("list", "dict", "tuple")) and not value.args
+    return isinstance(value, cst.Call) and _is_builtin_call(value, ("list", "dict", "tuple")) and not value.args
 
 
 def _is_builtin_call(value: "cst.BaseExpression", names: Tuple[str, ...]) -> bool:

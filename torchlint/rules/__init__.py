@@ -5,14 +5,14 @@ from __future__ import annotations
 import importlib
 import pkgutil
 from functools import lru_cache
-from typing import Dict, Tuple, Type
+from typing import Dict, List, Tuple, Type
 
 from torchlint.rules.base import Code, Rule
 
 
 @lru_cache(maxsize=None)
 def all_codes() -> Tuple[Type[Code], ...]:
-    found = []
+    found: List[Type[Code]] = []
     for info in pkgutil.iter_modules(__path__):
         if not info.name.startswith("tl"):
             continue
