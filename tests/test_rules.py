@@ -39,7 +39,8 @@ def test_valid_examples_are_not_reported(rule, code):
 @pytest.mark.parametrize("rule,example", INVALID, ids=[f"{r.code}-invalid-{i}" for i, (r, _) in enumerate(INVALID)])
 def test_invalid_examples_are_reported_and_fixed(rule, example):
     selected = Settings(select=("TL", rule.code))
-    assert [d.code for d in lint_source(example.code, settings=selected)] == [rule.code]
+    found = lint_source(example.code, settings=selected)
+    assert [(d.code, d.location.row, d.location.column) for d in found] == [(rule.code, example.line, example.column)]
     if rule.opt_in:
         assert lint_source(example.code) == [], "an opt-in rule reports nothing unless selected by name"
     if example.fixed is not None:

@@ -20,12 +20,25 @@ if TYPE_CHECKING:  # rules are listed (--explain, reports) without loading libcs
 DOCS_URL = "https://github.com/torchlint/torchlint/blob/main/docs/rules.md#{code}"
 
 
+def block(text: str) -> str:
+    """A code block written indented inside a rule class, as the file it stands for."""
+    return textwrap.dedent(text).lstrip("\n")
+
+
 @dataclass(frozen=True)
 class Example:
-    """A rule example: `code` is reported; `fixed` is what `--fix --unsafe-fixes` makes of it."""
+    """An invalid example, written as an indented block (see `block`): `code` is reported at `line` and
+    `column` (from 1); `fixed` is what `--fix --unsafe-fixes` makes of it."""
 
     code: str
+    line: int
+    column: int
     fixed: Optional[str] = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "code", block(self.code))
+        if self.fixed is not None:
+            object.__setattr__(self, "fixed", block(self.fixed))
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,5 @@
 from torchlint.analysis.shapes import Family, Shape
-from torchlint.rules.base import ContainerRule, Example
+from torchlint.rules.base import block, ContainerRule, Example
 
 
 class ModulesInPlainList(ContainerRule):
@@ -57,22 +57,64 @@ class ModulesInPlainList(ContainerRule):
     and `.to()` / `.eval()` now reach the modules.
     """
     valid = (
-        "import torch.nn as nn\n\nclass Net(nn.Module):\n    def __init__(self):\n        super().__init__()\n"
-        "        self.layers = nn.ModuleList([nn.Linear(2, 2)])\n",
-        "import torch.nn as nn\n\nclass Net(nn.Module):\n    def __init__(self):\n        super().__init__()\n"
-        "        self.acts = [nn.ReLU(), nn.Tanh()]\n",
+        block("""
+            import torch.nn as nn
+
+            class Net(nn.Module):
+                def __init__(self):
+                    super().__init__()
+                    self.layers = nn.ModuleList([nn.Linear(2, 2)])
+            """),
+        block("""
+            import torch.nn as nn
+
+            class Net(nn.Module):
+                def __init__(self):
+                    super().__init__()
+                    self.acts = [nn.ReLU(), nn.Tanh()]
+            """),
     )
     invalid = (
         Example(
-            "import torch.nn as nn\n\nclass Net(nn.Module):\n    def __init__(self):\n        super().__init__()\n"
-            "        self.layers = [nn.Linear(2, 2) for _ in range(3)]\n",
-            "import torch.nn as nn\n\nclass Net(nn.Module):\n    def __init__(self):\n        super().__init__()\n"
-            "        self.layers = nn.ModuleList([nn.Linear(2, 2) for _ in range(3)])\n",
+            """
+            import torch.nn as nn
+
+            class Net(nn.Module):
+                def __init__(self):
+                    super().__init__()
+                    self.layers = [nn.Linear(2, 2) for _ in range(3)]
+            """,
+            line=6, column=9,
+            fixed="""
+            import torch.nn as nn
+
+            class Net(nn.Module):
+                def __init__(self):
+                    super().__init__()
+                    self.layers = nn.ModuleList([nn.Linear(2, 2) for _ in range(3)])
+            """,
         ),
         Example(
-            "from torch import nn\n\nclass Net(nn.Module):\n    def __init__(self):\n        super().__init__()\n"
-            "        self.blocks = []\n        for _ in range(2):\n            self.blocks.append(nn.Linear(2, 2))\n",
-            "from torch import nn\n\nclass Net(nn.Module):\n    def __init__(self):\n        super().__init__()\n"
-            "        self.blocks = nn.ModuleList()\n        for _ in range(2):\n            self.blocks.append(nn.Linear(2, 2))\n",
+            """
+            from torch import nn
+
+            class Net(nn.Module):
+                def __init__(self):
+                    super().__init__()
+                    self.blocks = []
+                    for _ in range(2):
+                        self.blocks.append(nn.Linear(2, 2))
+            """,
+            line=6, column=9,
+            fixed="""
+            from torch import nn
+
+            class Net(nn.Module):
+                def __init__(self):
+                    super().__init__()
+                    self.blocks = nn.ModuleList()
+                    for _ in range(2):
+                        self.blocks.append(nn.Linear(2, 2))
+            """,
         ),
     )

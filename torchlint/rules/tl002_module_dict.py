@@ -1,5 +1,5 @@
 from torchlint.analysis.shapes import Family, Shape
-from torchlint.rules.base import ContainerRule, Example
+from torchlint.rules.base import block, ContainerRule, Example
 
 
 class ModulesInPlainDict(ContainerRule):
@@ -46,14 +46,33 @@ class ModulesInPlainDict(ContainerRule):
     `strict=False`) and makes `.to()` / `.eval()` reach the modules.
     """
     valid = (
-        "import torch.nn as nn\n\nclass Net(nn.Module):\n    def __init__(self):\n        super().__init__()\n"
-        "        self.acts = {'relu': nn.ReLU, 'gelu': nn.GELU}\n",
+        block("""
+            import torch.nn as nn
+
+            class Net(nn.Module):
+                def __init__(self):
+                    super().__init__()
+                    self.acts = {'relu': nn.ReLU, 'gelu': nn.GELU}
+            """),
     )
     invalid = (
         Example(
-            "import torch.nn as nn\n\nclass Net(nn.Module):\n    def __init__(self):\n        super().__init__()\n"
-            "        self.heads = {'cls': nn.Linear(2, 2)}\n",
-            "import torch.nn as nn\n\nclass Net(nn.Module):\n    def __init__(self):\n        super().__init__()\n"
-            "        self.heads = nn.ModuleDict({'cls': nn.Linear(2, 2)})\n",
+            """
+            import torch.nn as nn
+
+            class Net(nn.Module):
+                def __init__(self):
+                    super().__init__()
+                    self.heads = {'cls': nn.Linear(2, 2)}
+            """,
+            line=6, column=9,
+            fixed="""
+            import torch.nn as nn
+
+            class Net(nn.Module):
+                def __init__(self):
+                    super().__init__()
+                    self.heads = nn.ModuleDict({'cls': nn.Linear(2, 2)})
+            """,
         ),
     )

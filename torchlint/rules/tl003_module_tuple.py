@@ -41,10 +41,23 @@ class ModulesInTuple(ContainerRule):
     """
     invalid = (
         Example(
-            "import torch.nn as nn\n\nclass Net(nn.Module):\n    def __init__(self):\n        super().__init__()\n"
-            "        self.pair = (nn.Linear(2, 2), nn.Linear(2, 2))\n",
-            "import torch.nn as nn\n\nclass Net(nn.Module):\n    def __init__(self):\n        super().__init__()\n"
-            "        self.pair = nn.ModuleList([nn.Linear(2, 2), nn.Linear(2, 2)])\n",
+            """
+            import torch.nn as nn
+
+            class Net(nn.Module):
+                def __init__(self):
+                    super().__init__()
+                    self.pair = (nn.Linear(2, 2), nn.Linear(2, 2))
+            """,
+            line=6, column=9,
+            fixed="""
+            import torch.nn as nn
+
+            class Net(nn.Module):
+                def __init__(self):
+                    super().__init__()
+                    self.pair = nn.ModuleList([nn.Linear(2, 2), nn.Linear(2, 2)])
+            """,
         ),
     )
 

@@ -43,10 +43,25 @@ class ParametersInPlainList(ContainerRule):
     """
     invalid = (
         Example(
-            "import torch\nimport torch.nn as nn\n\nclass Net(nn.Module):\n    def __init__(self):\n"
-            "        super().__init__()\n        self.scales = [nn.Parameter(torch.ones(2)) for _ in range(3)]\n",
-            "import torch\nimport torch.nn as nn\n\nclass Net(nn.Module):\n    def __init__(self):\n"
-            "        super().__init__()\n        self.scales = nn.ParameterList([nn.Parameter(torch.ones(2)) for _ in range(3)])\n",
+            """
+            import torch
+            import torch.nn as nn
+
+            class Net(nn.Module):
+                def __init__(self):
+                    super().__init__()
+                    self.scales = [nn.Parameter(torch.ones(2)) for _ in range(3)]
+            """,
+            line=7, column=9,
+            fixed="""
+            import torch
+            import torch.nn as nn
+
+            class Net(nn.Module):
+                def __init__(self):
+                    super().__init__()
+                    self.scales = nn.ParameterList([nn.Parameter(torch.ones(2)) for _ in range(3)])
+            """,
         ),
     )
 

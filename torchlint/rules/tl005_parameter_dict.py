@@ -41,10 +41,25 @@ class ParametersInPlainDict(ContainerRule):
     """
     invalid = (
         Example(
-            "import torch\nimport torch.nn as nn\n\nclass Net(nn.Module):\n    def __init__(self):\n"
-            "        super().__init__()\n        self.bias = {'a': nn.Parameter(torch.zeros(2))}\n",
-            "import torch\nimport torch.nn as nn\n\nclass Net(nn.Module):\n    def __init__(self):\n"
-            "        super().__init__()\n        self.bias = nn.ParameterDict({'a': nn.Parameter(torch.zeros(2))})\n",
+            """
+            import torch
+            import torch.nn as nn
+
+            class Net(nn.Module):
+                def __init__(self):
+                    super().__init__()
+                    self.bias = {'a': nn.Parameter(torch.zeros(2))}
+            """,
+            line=7, column=9,
+            fixed="""
+            import torch
+            import torch.nn as nn
+
+            class Net(nn.Module):
+                def __init__(self):
+                    super().__init__()
+                    self.bias = nn.ParameterDict({'a': nn.Parameter(torch.zeros(2))})
+            """,
         ),
     )
 

@@ -1,7 +1,7 @@
 from typing import TYPE_CHECKING
 
 from torchlint.analysis.tensors import TensorProblem
-from torchlint.rules.base import Example
+from torchlint.rules.base import block, Example
 from torchlint.rules.tensor_rule import SAFE, TensorRule, type_checked
 
 if TYPE_CHECKING:
@@ -48,18 +48,49 @@ class TrainableTensorNotParameter(TensorRule):
     class overrides `_apply` or `__setattr__`.
     """
     valid = (
-        "import torch\nimport torch.nn as nn\n\nclass Net(nn.Module):\n    def __init__(self):\n"
-        "        super().__init__()\n        self.w = nn.Parameter(torch.ones(2))\n",
-        "import torch\nimport torch.nn as nn\n\nclass Search(nn.Module):\n    def __init__(self):\n"
-        "        super().__init__()\n        self.alphas = torch.zeros(4, requires_grad=True)\n\n"
-        "    def arch_parameters(self):\n        return [self.alphas]\n",
+        block("""
+            import torch
+            import torch.nn as nn
+
+            class Net(nn.Module):
+                def __init__(self):
+                    super().__init__()
+                    self.w = nn.Parameter(torch.ones(2))
+            """),
+        block("""
+            import torch
+            import torch.nn as nn
+
+            class Search(nn.Module):
+                def __init__(self):
+                    super().__init__()
+                    self.alphas = torch.zeros(4, requires_grad=True)
+
+                def arch_parameters(self):
+                    return [self.alphas]
+            """),
     )
     invalid = (
         Example(
-            "import torch\nimport torch.nn as nn\n\nclass Net(nn.Module):\n    def __init__(self):\n"
-            "        super().__init__()\n        self.w = torch.randn(2, requires_grad=True)\n",
-            "import torch\nimport torch.nn as nn\n\nclass Net(nn.Module):\n    def __init__(self):\n"
-            "        super().__init__()\n        self.w = nn.Parameter(torch.randn(2))\n",
+            """
+            import torch
+            import torch.nn as nn
+
+            class Net(nn.Module):
+                def __init__(self):
+                    super().__init__()
+                    self.w = torch.randn(2, requires_grad=True)
+            """,
+            line=7, column=9,
+            fixed="""
+            import torch
+            import torch.nn as nn
+
+            class Net(nn.Module):
+                def __init__(self):
+                    super().__init__()
+                    self.w = nn.Parameter(torch.randn(2))
+            """,
         ),
     )
 

@@ -1,7 +1,7 @@
 from typing import TYPE_CHECKING
 
 from torchlint.analysis.tensors import TensorProblem
-from torchlint.rules.base import Example
+from torchlint.rules.base import block, Example
 from torchlint.rules.tensor_rule import SAFE, UNSAFE, TensorRule
 
 if TYPE_CHECKING:
@@ -57,18 +57,46 @@ class TensorShouldBeBuffer(TensorRule):
     or when the class overrides `_apply` or `__setattr__`.
     """
     valid = (
-        "import torch\nimport torch.nn as nn\n\nclass P(nn.Module):\n    def __init__(self):\n"
-        "        super().__init__()\n        self.pe = torch.zeros(4, 2)\n\n    def forward(self, x):\n"
-        "        return x + self.pe.to(x.device)\n",
+        block("""
+            import torch
+            import torch.nn as nn
+
+            class P(nn.Module):
+                def __init__(self):
+                    super().__init__()
+                    self.pe = torch.zeros(4, 2)
+
+                def forward(self, x):
+                    return x + self.pe.to(x.device)
+            """),
     )
     invalid = (
         Example(
-            "import torch\nimport torch.nn as nn\n\nclass P(nn.Module):\n    def __init__(self):\n"
-            "        super().__init__()\n        self.proj = torch.randn(2, 2)\n\n    def forward(self, x):\n"
-            "        return x @ self.proj\n",
-            "import torch\nimport torch.nn as nn\n\nclass P(nn.Module):\n    def __init__(self):\n"
-            "        super().__init__()\n        self.register_buffer(\"proj\", torch.randn(2, 2))\n\n"
-            "    def forward(self, x):\n        return x @ self.proj\n",
+            """
+            import torch
+            import torch.nn as nn
+
+            class P(nn.Module):
+                def __init__(self):
+                    super().__init__()
+                    self.proj = torch.randn(2, 2)
+
+                def forward(self, x):
+                    return x @ self.proj
+            """,
+            line=7, column=9,
+            fixed="""
+            import torch
+            import torch.nn as nn
+
+            class P(nn.Module):
+                def __init__(self):
+                    super().__init__()
+                    self.register_buffer("proj", torch.randn(2, 2))
+
+                def forward(self, x):
+                    return x @ self.proj
+            """,
         ),
     )
 

@@ -1,7 +1,7 @@
 from typing import Optional
 
 from torchlint.analysis.shapes import Family, Shape
-from torchlint.rules.base import ContainerRule, Example
+from torchlint.rules.base import block, ContainerRule, Example
 
 
 class StatelessModulesInPlainContainer(ContainerRule):
@@ -55,14 +55,33 @@ class StatelessModulesInPlainContainer(ContainerRule):
     container; unsafe for tuples; no fix where the torch container lacks an operation the class uses.
     """
     valid = (
-        "import torch.nn as nn\n\nclass Net(nn.Module):\n    def __init__(self):\n        super().__init__()\n"
-        "        self.acts = nn.ModuleList([nn.ReLU()])\n",
+        block("""
+            import torch.nn as nn
+
+            class Net(nn.Module):
+                def __init__(self):
+                    super().__init__()
+                    self.acts = nn.ModuleList([nn.ReLU()])
+            """),
     )
     invalid = (
         Example(
-            "import torch.nn as nn\n\nclass Net(nn.Module):\n    def __init__(self):\n        super().__init__()\n"
-            "        self.acts = [nn.ReLU(), nn.GELU()]\n",
-            "import torch.nn as nn\n\nclass Net(nn.Module):\n    def __init__(self):\n        super().__init__()\n"
-            "        self.acts = nn.ModuleList([nn.ReLU(), nn.GELU()])\n",
+            """
+            import torch.nn as nn
+
+            class Net(nn.Module):
+                def __init__(self):
+                    super().__init__()
+                    self.acts = [nn.ReLU(), nn.GELU()]
+            """,
+            line=6, column=9,
+            fixed="""
+            import torch.nn as nn
+
+            class Net(nn.Module):
+                def __init__(self):
+                    super().__init__()
+                    self.acts = nn.ModuleList([nn.ReLU(), nn.GELU()])
+            """,
         ),
     )
