@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import ast
 import builtins
+from collections import deque
 from typing import Dict, FrozenSet, List, Mapping, Optional, Set, Tuple
 
 from torchlint.analysis.ast_names import dotted_name
@@ -55,11 +56,11 @@ def own_state(node: ast.ClassDef, imports: ImportMap) -> OwnState:
             owns |= state
             continue
         depends.append(qualified)
-    for function in methods.values():  # train/eval behaviour may be read in any method
-        if any(_reads_training(n) for n in ast.walk(function)):
-            owns.add(MODE)
-    for method in _init_and_its_helpers(methods):
-        for call in (n for n in ast.walk(method) if isinstance(n, ast.Call)):
+    read = {name: _read(function) for name, function in methods.items()}
+    if any(reads_training for reads_training, _ in read.values()):  # in any method: train/eval behaviour
+        owns.add(MODE)
+    for method in _init_and_its_helpers(read):
+        for call in read[method][1]:
             verdict = _call_state(call, imports, methods)
             if verdict is None:
                 return OwnState(None)
@@ -70,20 +71,40 @@ def own_state(node: ast.ClassDef, imports: ImportMap) -> OwnState:
     return OwnState(frozenset(owns), tuple(dict.fromkeys(depends)))
 
 
-def _init_and_its_helpers(methods: Mapping[str, ast.AST]) -> List[ast.AST]:
+def _init_and_its_helpers(read: Mapping[str, Tuple[bool, List[ast.Call]]]) -> List[str]:
     found: List[str] = []
-    pending = ["__init__"] if "__init__" in methods else []
+    pending = ["__init__"] if "__init__" in read else []
     while pending:
         name = pending.pop()
         if name in found:
             continue
         found.append(name)
-        for call in (n for n in ast.walk(methods[name]) if isinstance(n, ast.Call)):
+        for call in read[name][1]:
             func = call.func
             if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id == "self":
-                if func.attr in methods:
+                if func.attr in read:
                     pending.append(func.attr)
-    return [methods[name] for name in found]
+    return found
+
+
+def _read(function: ast.AST) -> Tuple[bool, List[ast.Call]]:
+    """One walk of a method (in `ast.walk`'s order): does it read `<name>.training`, and its calls."""
+    reads_training = False
+    calls: List[ast.Call] = []
+    pending = deque([function])
+    while pending:
+        node = pending.popleft()
+        if type(node) is ast.Call:
+            calls.append(node)  # type: ignore[arg-type]
+        elif type(node) is ast.Attribute and _reads_training(node):
+            reads_training = True
+        for name in node._fields:
+            value = getattr(node, name, None)
+            if isinstance(value, list):
+                pending.extend(item for item in value if isinstance(item, ast.AST))
+            elif isinstance(value, ast.AST):
+                pending.append(value)
+    return reads_training, calls
 
 
 def _reads_training(node: ast.AST) -> bool:
