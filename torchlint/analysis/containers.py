@@ -441,18 +441,20 @@ def returned_kinds(facts: ClassFacts, method: MethodFacts, resolver: Resolver) -
 
 
 def candidate_attributes(facts: ClassFacts, resolver: Resolver, shadowed: FrozenSet[str] = frozenset()) -> Set[str]:
-    """The attributes some store puts a plain container in, and that something other than literals
-    goes into (a call or a name: only those can make a module). Every finding is about one of them,
-    and which they are does not depend on what the run knows about module classes."""
-    return {
-        attribute for attribute in _plain(_Evaluator(facts, resolver, shadowed), facts)
-        if any(_names_something(store.value) for store in facts.stores[attribute])
-        or any(_names_something(arg) for fill in facts.fills.get(attribute, ()) for arg in fill.args)
-    }
+    """The attributes that hold a plain container of modules or parameters if every named callable of
+    the file is a module class (`resolver` is made optimistic here). Every finding is about one of them,
+    whatever the run turns out to know about module classes."""
+    evaluator = _Evaluator(facts, replace(resolver, optimistic=True), shadowed)
+    found = set()
+    for attribute in _plain(evaluator, facts):
+        merged = _merged(evaluator, facts, attribute, facts.stores[attribute])[1]
+        if merged is not None and merged.kinds & _MAY_BE_FOUND:
+            found.add(attribute)
+    return found
 
 
-def _names_something(expr: syn.Expr) -> bool:
-    return any(isinstance(node, (syn.Name, syn.Call)) for node in syn.walk(expr))
+# REGISTERED too: with every callable a module class, more values look registered than really are.
+_MAY_BE_FOUND = MODULE_KINDS | {ValueKind.PARAMETER, ValueKind.TRAINABLE_TENSOR, ValueKind.REGISTERED}
 
 
 def _plain(evaluator: "_Evaluator", facts: ClassFacts) -> Set[str]:
@@ -594,27 +596,39 @@ def _bind_arguments(helper: MethodFacts, args: Tuple[syn.Arg, ...]) -> List[Tupl
 _BUILTIN_NAMES = frozenset(dir(builtins))
 
 
-def _container_attribute(
+def _merged(
     evaluator: _Evaluator, facts: ClassFacts, attribute: str, stores: List[Store]
-) -> Optional[ContainerAttribute]:
-    container_stores = []
-    other_stores = []
+) -> Tuple[List[Tuple[Store, Contents]], Optional[Contents], List[Store]]:
+    """(the stores of a plain container with their contents, what they and the fills hold together,
+    the other stores)."""
+    container_stores: List[Tuple[Store, Contents]] = []
+    other_stores: List[Store] = []
     for store in stores:
         contents = evaluator.contents(store.value, store.method)
         if contents is None:
             other_stores.append(store)
         else:
             container_stores.append((store, contents))
-    if not container_stores or _registered_some_other_way(evaluator, facts, attribute, container_stores, other_stores):
+    if not container_stores:
+        return container_stores, None, other_stores
+    merged = container_stores[0][1]
+    for _, contents in container_stores[1:]:
+        merged = merged.merge(contents)
+    for fill in facts.fills.get(attribute, []):
+        merged = merged.merge(evaluator.fill_contents(fill, merged.shape))
+    return container_stores, merged, other_stores
+
+
+def _container_attribute(
+    evaluator: _Evaluator, facts: ClassFacts, attribute: str, stores: List[Store]
+) -> Optional[ContainerAttribute]:
+    container_stores, merged, other_stores = _merged(evaluator, facts, attribute, stores)
+    if merged is None or _registered_some_other_way(evaluator, facts, attribute, container_stores, other_stores):
         return None
     if any(store.before_super_init for store, _ in container_stores):
         return None
-    anchor, merged = container_stores[0]
-    for _, contents in container_stores[1:]:
-        merged = merged.merge(contents)
+    anchor = container_stores[0][0]
     fills = tuple(facts.fills.get(attribute, []))
-    for fill in fills:
-        merged = merged.merge(evaluator.fill_contents(fill, merged.shape))
     family = _family(merged)
     if family is None:
         return None

@@ -62,6 +62,8 @@ class Resolver:
     class_states: Dict[str, State] = field(default_factory=dict)
     # Module-level functions of this file that always return a module (or a parameter).
     local_factories: Dict[str, FrozenSet[ValueKind]] = field(default_factory=dict)
+    # Before the run knows its module classes: a call of any named callable might make a module.
+    optimistic: bool = False
 
     def is_module_class_name(self, qualified: str) -> bool:
         if torch_nn_class_name(qualified) is not None:
@@ -93,7 +95,7 @@ class Resolver:
         if qualified in self.class_states or qualified in self.project.class_states:
             state = self.class_states.get(qualified, self.project.class_states.get(qualified))
             return frozenset((module_kind(state),))
-        if qualified in self.project.module_factories or self.is_module_class_name(qualified):
+        if qualified in self.project.module_factories or self.is_module_class_name(qualified) or self.optimistic:
             return frozenset((ValueKind.MODULE,))
         return frozenset((ValueKind.UNKNOWN,))
 
