@@ -25,6 +25,7 @@ SHAPES = [
     "        setattr(self, 'e', [nn.Linear(1, 1)])\n        self.f: List[nn.Module] = []\n"
     "        x = (y := [nn.ReLU()])\n        self.g *= 2\n        self.h += [m]\n"
     "        if self.l == [] and self.l is not None: pass\n        return self.k[::2]\n",
+    "\n...\nimport os\n",  # a constant first, but no docstring
     "é = 'ü'\nclass Ünïcode(nn.Module):\n    def __init__(self):\n        super().__init__()\n"
     "        self.ä = ['é', nn.Linear(1, 1)]  # ü\n        setattr(self, 'b', [Ü()])\n",
 ]

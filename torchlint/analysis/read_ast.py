@@ -305,7 +305,8 @@ def _header_end(body: List[ast.stmt]) -> int:
     for position, statement in enumerate(body):
         if isinstance(statement, (ast.Import, ast.ImportFrom)):
             end = statement.end_lineno or end
-        elif position == 0 and isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Constant):
+        elif (position == 0 and isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Constant)
+              and isinstance(statement.value.value, str)):  # a docstring
             end = statement.end_lineno or end
     return end
 

@@ -47,7 +47,8 @@ class CstFile:
             if isinstance(statement, cst.SimpleStatementLine) and (
                 any(isinstance(s, (cst.Import, cst.ImportFrom)) for s in statement.body)
                 or (position == 0 and isinstance(statement.body[0], cst.Expr)
-                    and isinstance(statement.body[0].value, (cst.SimpleString, cst.ConcatenatedString)))
+                    and isinstance(statement.body[0].value, (cst.SimpleString, cst.ConcatenatedString))
+                    and isinstance(statement.body[0].value.evaluated_value, str))  # a docstring
             ):
                 end = self.span(statement)[2]
         return end

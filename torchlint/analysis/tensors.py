@@ -70,6 +70,8 @@ def find_tensor_attributes(facts: ClassFacts, resolver: Resolver) -> List[Tensor
             continue
         first = stores[0]
         others = tuple(stores[1:])
+        if first.method.name != "__init__":
+            continue  # made while the model runs or trains (a Lagrange multiplier, a cache): not a weight
         leaf = trainable_leaf(first.value, resolver)
         uses = tuple(facts.uses.get(attribute, []))
         if leaf is not None:
@@ -77,7 +79,7 @@ def find_tensor_attributes(facts: ClassFacts, resolver: Resolver) -> List[Tensor
                                          resolver.imports, fresh_leaf=leaf))
             continue
         made = _made_tensor(first.value, first.method, resolver)
-        if made is None or first.method.name != "__init__" or _requires_grad(first.value):
+        if made is None or _requires_grad(first.value):
             continue
         if any(store.method.name == "forward" for store in others):  # `self.pe = self.pe.to(x.device)`
             continue

@@ -43,11 +43,22 @@ class TrainableTensorNotParameter(TensorRule):
     Safe when the tensor is a fresh leaf made by a torch factory and the attribute is assigned
     nowhere else: the same call without `requires_grad`, wrapped in `nn.Parameter` (same values, same
     random numbers). No fix when the attribute is assigned again elsewhere or when the class checks
-    its type. Not reported when the attribute is handed to `nn.Parameter` or `register_parameter`
+    its type. Not reported when the tensor is first made outside `__init__` (working state of a
+    training loop, such as a Lagrange multiplier with an optimizer of its own), when the attribute is
+    handed to `nn.Parameter` or `register_parameter`
     later, returned by a method (a deliberate exclusion such as `arch_parameters()`), or when the
     class overrides `_apply` or `__setattr__`.
     """
     valid = (
+        block("""
+            import torch
+            import torch.nn as nn
+
+            class Explainer(nn.Module):
+                def fit(self):
+                    self.multiplier = torch.tensor(1.0, requires_grad=True)
+                    optimizer = torch.optim.RMSprop([self.multiplier])
+            """),
         block("""
             import torch
             import torch.nn as nn
