@@ -26,6 +26,10 @@ SHAPES = [
     "        x = (y := [nn.ReLU()])\n        self.g *= 2\n        self.h += [m]\n"
     "        if self.l == [] and self.l is not None: pass\n        return self.k[::2]\n",
     "\n...\nimport os\n",  # a constant first, but no docstring
+    # found by `scripts/corpus_check.py --research --compare-readers`:
+    "if x: import a\nelse: import b\ntry:\n    import c\nexcept E:\n    import d\nelse:\n    import e\n"
+    "finally:\n    import f\nm, _ = g()\nm.n, _ = h()\nclass A(nn.Module):\n    def f(self):\n"
+    "        y = x[(a - 1), 0]\n        y = x[..., *r]\n        self.z[(a, b)] = w\n",
     "é = 'ü'\nclass Ünïcode(nn.Module):\n    def __init__(self):\n        super().__init__()\n"
     "        self.ä = ['é', nn.Linear(1, 1)]  # ü\n        setattr(self, 'b', [Ü()])\n",
 ]

@@ -257,9 +257,7 @@ def _boolean(reader: _Reader, node: ast.BoolOp) -> Expr:
 
 def _subscript(reader: _Reader, node: ast.Subscript) -> Expr:
     index = node.slice
-    parts = [index]
-    if isinstance(index, ast.Tuple) and index.elts and _position(index) == _position(index.elts[0]):
-        parts = index.elts  # `x[a, b:c]`: several elements, not one parenthesized tuple
+    parts = index.elts if isinstance(index, ast.Tuple) else [index]  # `x[a, b:c]` and `x[(a, b)]` alike
     return syn.Subscript(reader.expression(node.value), tuple(reader.expression(part) for part in parts))
 
 
@@ -329,8 +327,19 @@ def module_records(body: List[ast.stmt]) -> Tuple[ModuleRecords, List[ast.ClassD
             functions.append(statement.name)
         elif isinstance(statement, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
             targets = statement.targets if isinstance(statement, ast.Assign) else [statement.target]
-            assigned.extend(n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name))
+            assigned.extend(name for target in targets for name in _names_in(target))
     return ModuleRecords(tuple(imports), tuple(classes), tuple(functions), tuple(assigned)), class_nodes
+
+
+def _names_in(node: ast.AST) -> Iterator[str]:
+    """The names in an assignment target, in source order (`a.b` counts `a`)."""
+    pending = [node]
+    while pending:
+        current = pending.pop()
+        if isinstance(current, ast.Name):
+            yield current.id
+        else:
+            pending.extend(reversed(list(ast.iter_child_nodes(current))))
 
 
 def _base_name(base: ast.expr) -> Optional[str]:
@@ -368,12 +377,14 @@ def _module_level_statements(body: List[ast.stmt]) -> Iterator[ast.stmt]:
 
 
 def _blocks(statement: ast.stmt) -> Iterator[List[ast.stmt]]:
-    for name in ("body", "orelse", "finalbody"):
+    """The blocks of an if/try/with statement, in source order."""
+    yield statement.body  # type: ignore[attr-defined]
+    for handler in getattr(statement, "handlers", ()):
+        yield handler.body
+    for name in ("orelse", "finalbody"):
         block = getattr(statement, name, None)
         if block:
             yield block
-    for handler in getattr(statement, "handlers", ()):
-        yield handler.body
 
 
 def _local_imports(body: List[ast.stmt]) -> Iterator[ast.stmt]:

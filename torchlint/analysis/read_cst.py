@@ -198,11 +198,16 @@ def _dict(reader: _Reader, node: cst.Dict) -> Expr:
 
 
 def _subscript(reader: _Reader, node: cst.Subscript) -> Expr:
-    elements = []
+    elements: List[Expr] = []
+    only = node.slice[0].slice if len(node.slice) == 1 else None
+    if isinstance(only, cst.Index) and not only.star and isinstance(only.value, cst.Tuple):
+        # `x[(a, b)]` is `x[a, b]`, as `ast` reads it
+        return syn.Subscript(reader.expression(node.value), _elements(reader, only.value.elements))
     for element in node.slice:
         part = element.slice
         if isinstance(part, cst.Index):
-            elements.append(reader.expression(part.value))
+            value = reader.expression(part.value)
+            elements.append(syn.Starred(value) if part.star else value)  # `x[..., *rest]`
         elif isinstance(part, cst.Slice):
             elements.append(syn.Slice(reader.optional(part.lower), reader.optional(part.upper),
                                       reader.optional(part.step)))
@@ -339,25 +344,26 @@ def _alias(alias: cst.ImportAlias) -> Optional[str]:
 def _module_level_statements(body) -> Iterator[cst.CSTNode]:
     """Statements run at import time: the module body and the blocks of if/try/with in it."""
     for statement in body:
-        if isinstance(statement, cst.SimpleStatementLine):
+        if isinstance(statement, (cst.SimpleStatementLine, cst.SimpleStatementSuite)):
             yield from statement.body
         elif isinstance(statement, (cst.ClassDef, cst.FunctionDef)):
             yield statement
-        elif isinstance(statement, (cst.If, cst.Try, cst.With)):
+        elif isinstance(statement, (cst.If, cst.Try, cst.TryStar, cst.With)):
             yield from _module_level_statements(_blocks_of(statement))
 
 
-def _blocks_of(statement: Union[cst.If, cst.Try, cst.With]) -> Iterator[cst.BaseStatement]:
-    pending: list = [statement]
-    while pending:
-        node = pending.pop()
-        body = getattr(node, "body", None)
-        if isinstance(body, cst.IndentedBlock):
-            yield from body.body
-        for attr in ("orelse", "handlers", "finalbody"):
-            child = getattr(node, attr, None)
-            if child is not None:
-                pending.extend(child if isinstance(child, (list, tuple)) else [child])
+def _blocks_of(statement: cst.CSTNode) -> Iterator[cst.CSTNode]:
+    """The statements of an if/try/with and of its elif/except/else/finally blocks, in source order
+    (a one-line block is yielded whole)."""
+    body = getattr(statement, "body", None)
+    if isinstance(body, cst.IndentedBlock):
+        yield from body.body
+    elif isinstance(body, cst.SimpleStatementSuite):
+        yield body
+    for attr in ("handlers", "orelse", "finalbody"):
+        child = getattr(statement, attr, None)
+        for part in child if isinstance(child, (list, tuple)) else [child] if child is not None else []:
+            yield from _blocks_of(part)
 
 
 def _local_imports(block: cst.BaseSuite) -> List[Union[cst.Import, cst.ImportFrom]]:
