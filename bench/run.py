@@ -1,15 +1,19 @@
 """Benchmark torchlint against real corpora, in one interleaved run; writes BENCHMARKS.md.
 
-    python bench/run.py [--rounds 3] [--libcst-rounds 1] [--torchfix-timeout 600]
+    python bench/run.py [--rounds 3] [--libcst-rounds 1] [--torchfix-timeout 600] [--only GROUP ...]
 
-Downloads the transformers and timm wheels with pip (no dependencies), unpacks them under
-bench/.work/, builds two side environments (plain flake8; TorchFix, which pins an older libcst), and
-measures each step as a separate process: CPU-bound steps as wall time, with the peak memory of the
-process tree. Run it from the environment where torchlint is installed (pip install -e ".[test]").
+Downloads wheels with pip (no dependencies) and unpacks them under bench/.work/: the libraries
+(transformers, timm), the research packages of scripts/corpus_check.py, and from those the big-file
+set (each package's sources concatenated into files of 1-5 MB, as research repositories that keep a
+whole model in one file). Builds side environments (plain flake8; TorchFix, which pins an older
+libcst; a regular install of this checkout for start-up) and measures each step as a separate
+process: wall time, CPU time of all its processes, and the peak memory of its largest process.
+Run it from the environment where torchlint is installed (pip install -e ".[test]").
 """
 from __future__ import annotations
 
 import argparse
+import ast
 import datetime
 import os
 import platform
@@ -22,39 +26,47 @@ import time
 import venv
 from importlib import metadata
 from pathlib import Path
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import Dict, List, NamedTuple, Optional, Sequence, Tuple
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from corpus_check import fetch  # noqa: E402  (one way to download and unpack a wheel)
+from corpus_check import RESEARCH_PACKAGES, fetch  # noqa: E402  (one way to download and unpack a wheel)
 
 WORK = ROOT / "bench" / ".work"
-CORPORA = ("transformers", "timm")
+LIBRARIES = ("transformers", "timm")
+RESEARCH = "research"
+BIG_FILES = "big files"
+BIG_FILE_BYTES = (1_000_000, 5_000_000)
 SMALL_TORCH_FILE = ROOT / "fixtures" / "positive" / "list_literal.py"
 SMALL_PLAIN_FILE = ROOT / "bench" / "run.py"
 
-# A child that runs a command and prints its wall time and the peak memory of its process tree.
+# A child that runs a command and prints its wall time, the CPU time of the command and of every process
+# it waited for (a pool's workers included), and the peak memory of the largest of them.
 _LAUNCHER = """
 import resource, subprocess, sys, time
 start = time.perf_counter()
 code = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode
-print(time.perf_counter() - start, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, code)
+usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+print(time.perf_counter() - start, usage.ru_utime + usage.ru_stime, usage.ru_maxrss, code)
 """
 
-_READ = "import pathlib, sys\nfor p in sorted(pathlib.Path(sys.argv[1]).rglob('*.py')): p.read_bytes()"
-_AST = (
-    "import ast, pathlib, sys\nfor p in sorted(pathlib.Path(sys.argv[1]).rglob('*.py')):\n"
-    "    try: ast.parse(p.read_bytes())\n    except (SyntaxError, ValueError): pass"
-)
-_LIBCST = (
-    "import libcst, pathlib, sys\nfor p in sorted(pathlib.Path(sys.argv[1]).rglob('*.py')):\n"
-    "    try: libcst.parse_module(p.read_bytes())\n    except Exception: pass"
-)
+_FILES = "import pathlib, sys\nfiles = sorted(p for root in sys.argv[1:] for p in pathlib.Path(root).rglob('*.py'))\n"
+_READ = _FILES + "for p in files: p.read_bytes()"
+_AST = _FILES + "import ast\nfor p in files:\n    try: ast.parse(p.read_bytes())\n    except (SyntaxError, ValueError): pass"
+_LIBCST = _FILES + "import libcst\nfor p in files:\n    try: libcst.parse_module(p.read_bytes())\n    except Exception: pass"
 
 
-def _run(command: Sequence[str], timeout: float, cwd: Optional[Path] = None) -> Tuple[float, float, int]:
-    """(seconds, peak MB, exit code); seconds is `inf` when the command ran out of time."""
+class Sample(NamedTuple):
+    wall: float  # seconds; `inf` when the command ran out of time
+    cpu: float  # seconds of CPU, all processes
+    peak: float  # MB, the largest process
+
+
+Table = Dict[str, List[Sample]]
+
+
+def _run(command: Sequence[str], timeout: float, cwd: Optional[Path] = None) -> Sample:
     process = subprocess.Popen(
         [sys.executable, "-c", _LAUNCHER, *command], stdout=subprocess.PIPE, text=True, cwd=cwd, start_new_session=True
     )
@@ -63,12 +75,8 @@ def _run(command: Sequence[str], timeout: float, cwd: Optional[Path] = None) -> 
     except subprocess.TimeoutExpired:
         os.killpg(process.pid, signal.SIGKILL)  # the whole tree: a tool's worker processes too
         process.communicate()
-        return float("inf"), float("nan"), -1
-    return float(out[0]), int(out[1]) / 1024, int(out[2])
-
-
-def _corpus(name: str) -> Path:
-    return fetch(name, WORK / "corpora")
+        return Sample(float("inf"), float("nan"), float("nan"))
+    return Sample(float(out[0]), float(out[1]), int(out[2]) / 1024)
 
 
 def _side_environment(name: str, packages: Sequence[str], refresh: Sequence[str] = ()) -> Path:
@@ -89,29 +97,114 @@ def _version(command: Sequence[str]) -> str:
     return (result.stdout or result.stderr).strip().splitlines()[0] if (result.stdout or result.stderr) else "?"
 
 
-def measure(args: argparse.Namespace) -> Tuple[Dict[str, Dict[str, List[Tuple[float, float]]]], Dict[str, int]]:
+def big_files(sources: Sequence[Path], target: Path) -> Path:
+    """Each package's sources concatenated, in path order, into files of 1-5 MB (about; a package
+    smaller than 1 MB gives one smaller file). Only files CPython parses go in, without their `from __future__`
+    lines (legal only at the top of a file), so that every big file parses too."""
+    if target.exists():
+        return target
+    building = target.with_name(target.name + ".partial")
+    shutil.rmtree(building, ignore_errors=True)
+    for source in sources:
+        texts: List[bytes] = []
+        for path in sorted(source.rglob("*.py")):
+            data = path.read_bytes()
+            try:
+                ast.parse(data)
+            except (SyntaxError, ValueError):
+                continue
+            lines = [line for line in data.splitlines(keepends=True) if not line.startswith(b"from __future__")]
+            texts.append(b"".join(lines).rstrip(b"\n") + b"\n\n\n")
+        # As few files as keep each under the upper bound, of even size (so each is over the lower one).
+        share = sum(map(len, texts)) / max(1, -(-sum(map(len, texts)) // BIG_FILE_BYTES[1]))
+        chunks: List[List[bytes]] = [[]]
+        for text in texts:
+            if chunks[-1] and sum(map(len, chunks[-1])) + len(text) > share * 1.02:
+                chunks.append([])
+            chunks[-1].append(text)
+        package = source.parent.name
+        for number, chunk in enumerate(chunks):
+            (building / package).mkdir(parents=True, exist_ok=True)
+            (building / package / f"{package.replace('-', '_')}_{number}.py").write_bytes(b"".join(chunk))
+    building.rename(target)
+    return target
+
+
+def one_candidate_model_file(sources: Sequence[Path], target: Path) -> Path:
+    """About 5 MB of research files in which torchlint finds nothing to check, then one class with a
+    finding: the big model file a flake8 user keeps open in an editor."""
+    if target.exists():
+        return target
+    from torchlint.engine import SourceFile, scan_file
+    from torchlint.settings import Settings
+
+    parts: List[bytes] = []
+    for path in sorted(p for source in sources for p in source.rglob("*.py")):
+        if sum(map(len, parts)) > BIG_FILE_BYTES[1]:
+            break
+        data = path.read_bytes()
+        try:
+            ast.parse(data)
+        except (SyntaxError, ValueError):
+            continue
+        if b"class " in data and not scan_file(SourceFile(data, str(path)), Settings()).needs_check:
+            parts.append(b"".join(line for line in data.splitlines(keepends=True) if not line.startswith(b"from __future__")))
+    parts.append((ROOT / "fixtures" / "positive" / "list_literal.py").read_bytes())
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(b"\n\n".join(part.rstrip(b"\n") + b"\n" for part in parts))
+    return target
+
+
+def _steps(python: str, paths: Sequence[str], args: argparse.Namespace, full: bool) -> Dict[str, Tuple[Optional[List[str]], int]]:
+    """Every corpus: reading, `ast.parse`, torchlint cold and warm. The libraries (`full`): also libcst,
+    flake8 and TorchFix."""
+    steps: Dict[str, Tuple[Optional[List[str]], int]] = {
+        "read all files": ([python, "-c", _READ, *paths], args.rounds),
+        "ast.parse, one process": ([python, "-c", _AST, *paths], args.rounds),
+        "torchlint cold (no cache)": (None, args.rounds),
+        "torchlint warm (cache)": (None, args.rounds),
+    }
+    if full:
+        plain_bin = _side_environment("plain-flake8", ["flake8"])
+        torchfix_bin = _side_environment("torchfix", ["torchfix"])
+        steps.update({
+            "libcst.parse_module, one process": ([python, "-c", _LIBCST, *paths], args.libcst_rounds),
+            "flake8 (plain)": ([str(plain_bin / "flake8"), "--exit-zero", *paths], args.rounds),
+            "flake8 --select TL (torchlint plugin)": ([python, "-m", "flake8", "--exit-zero", "--select", "TL", *paths], args.rounds),
+            "flake8 default checks + TL": ([python, "-m", "flake8", "--exit-zero", "--extend-select", "TL", *paths], args.rounds),
+            "torchfix": ([str(torchfix_bin / "torchfix"), *paths], 1),
+        })
+    return steps
+
+
+def _research() -> List[Path]:
+    return [fetch(spec, WORK / "research") for spec in RESEARCH_PACKAGES]
+
+
+def _corpora(args: argparse.Namespace) -> Dict[str, Tuple[List[Path], bool]]:
+    """name -> (its folders, whether every step runs on it)."""
+    corpora: Dict[str, Tuple[List[Path], bool]] = {
+        name: ([fetch(name, WORK / "corpora")], True) for name in LIBRARIES if name in args.only
+    }
+    if RESEARCH in args.only:
+        corpora[RESEARCH] = (_research(), False)
+    if BIG_FILES in args.only:
+        corpora[BIG_FILES] = ([big_files(_research(), WORK / "big-files")], False)
+    return corpora
+
+
+def measure(args: argparse.Namespace) -> Tuple[Dict[str, Table], Dict[str, str]]:
     python = sys.executable
     torchlint = [python, "-m", "torchlint", "--exit-zero", "--output-format", "concise"]
-    plain_bin = _side_environment("plain-flake8", ["flake8"])
-    torchfix_bin = _side_environment("torchfix", ["torchfix"])
-    results: Dict[str, Dict[str, List[Tuple[float, float]]]] = {}
-    counts: Dict[str, int] = {}
-    for corpus in CORPORA:
-        path = _corpus(corpus)
-        counts[corpus] = sum(1 for _ in path.rglob("*.py"))
-        steps = {
-            "read all files": ([python, "-c", _READ, str(path)], args.rounds),
-            "ast.parse, one process": ([python, "-c", _AST, str(path)], args.rounds),
-            "libcst.parse_module, one process": ([python, "-c", _LIBCST, str(path)], args.libcst_rounds),
-            "torchlint cold (no cache)": (None, args.rounds),
-            "torchlint warm (cache)": (None, args.rounds),
-            "flake8 (plain)": ([str(plain_bin / "flake8"), "--exit-zero", str(path)], args.rounds),
-            "flake8 --select TL (torchlint plugin)": ([python, "-m", "flake8", "--exit-zero", "--select", "TL", str(path)], args.rounds),
-            "flake8 default checks + TL": ([python, "-m", "flake8", "--exit-zero", "--extend-select", "TL", str(path)], args.rounds),
-            "torchfix": ([str(torchfix_bin / "torchfix"), str(path)], 1),
-        }
+    results: Dict[str, Table] = {}
+    sizes: Dict[str, str] = {}
+    for corpus, (folders, full) in _corpora(args).items():
+        files = [p for folder in folders for p in folder.rglob("*.py")]
+        sizes[corpus] = f"{len(files):,} files, {sum(p.stat().st_size for p in files) / 1e6:.1f} MB"
+        paths = [str(folder) for folder in folders]
+        steps = _steps(python, paths, args, full)
         table = results.setdefault(corpus, {name: [] for name in steps})
-        cache_home = WORK / "cache-home" / corpus
+        cache_home = WORK / "cache-home" / corpus.replace(" ", "-")
         for round_number in range(max(rounds for _, rounds in steps.values())):
             for name, (command, rounds) in steps.items():  # interleaved: each round runs every step once
                 if round_number >= rounds:
@@ -119,26 +212,56 @@ def measure(args: argparse.Namespace) -> Tuple[Dict[str, Dict[str, List[Tuple[fl
                 if name.startswith("torchlint cold"):
                     shutil.rmtree(cache_home, ignore_errors=True)
                     cache_home.mkdir(parents=True)
-                    command = [*torchlint, str(path)]
-                elif name.startswith("torchlint warm"):
-                    command = [*torchlint, str(path)]
+                if command is None:
+                    command = [*torchlint, *paths]
                 timeout = args.torchfix_timeout if name == "torchfix" else 3600
-                seconds, peak, _ = _run(command, timeout, cwd=cache_home if name.startswith("torchlint") else None)
-                table[name].append((seconds, peak))
-                print(f"{corpus:>12} round {round_number + 1}: {name:<40} {seconds:8.2f} s {peak:8.0f} MB", flush=True)
-    # One big model file with thousands of findings: fix texts must cost O(file + findings).
+                sample = _run(command, timeout, cwd=cache_home if name.startswith("torchlint") else None)
+                table[name].append(sample)
+                print(f"{corpus:>12} round {round_number + 1}: {name:<40} {sample.wall:8.2f} s {sample.cpu:8.2f} s CPU "
+                      f"{sample.peak:6.0f} MB", flush=True)
+    if "flake8 big file" in args.only:
+        results["flake8 big file"] = _flake8_big_file(python, args)
+        sizes["flake8 big file"] = f"{results['flake8 big file']['size'][0].wall / 1e6:.1f} MB"
+    if "many findings" in args.only:
+        results["many findings"] = _many_findings(torchlint, python, args)
+    if "start-up" in args.only:
+        results["start-up"] = _start_up(args)
+    return results, sizes
+
+
+def _flake8_big_file(python: str, args: argparse.Namespace) -> Table:
+    big = one_candidate_model_file(_research(), WORK / "flake8-big-file" / "model.py")
+    plain_bin = _side_environment("plain-flake8", ["flake8"])
+    steps = {
+        "flake8 (plain)": [str(plain_bin / "flake8"), "--exit-zero", str(big)],
+        "flake8 --select TL (torchlint plugin)": [python, "-m", "flake8", "--exit-zero", "--select", "TL", str(big)],
+    }
+    table: Table = {name: [] for name in steps}
+    for _ in range(args.rounds):
+        for name, command in steps.items():
+            table[name].append(_run(command, 1800))
+    table["size"] = [Sample(big.stat().st_size, 0.0, 0.0)]
+    return table
+
+
+def _many_findings(torchlint: List[str], python: str, args: argparse.Namespace) -> Table:
+    """One big model file with thousands of findings: fix texts must cost O(file + findings)."""
     many = _many_findings_file()
-    counts["many findings"] = 1
     steps = {
         "ast.parse, one process": [python, "-c", _AST, str(many.parent)],
         "torchlint check (every fix text built)": [*torchlint, "--no-cache", str(many)],
         "torchlint --diff (every fix applied)": [*torchlint, "--no-cache", "--diff", str(many)],
     }
-    table = results.setdefault("many findings", {name: [] for name in steps})
+    table: Table = {name: [] for name in steps}
     for _ in range(args.rounds):
         for name, command in steps.items():
-            table[name].append(_run(command, 600)[:2])
-    # Start-up as users meet it: a regular (not editable) install of this checkout, in its own venv.
+            table[name].append(_run(command, 600))
+    return table
+
+
+def _start_up(args: argparse.Namespace) -> Table:
+    """Start-up as users meet it: a regular (not editable) install of this checkout, in its own venv,
+    with its bytecode compiled (as pip leaves it)."""
     installed = _side_environment("torchlint", [str(ROOT)], refresh=[str(ROOT)])
     installed_python, installed_torchlint = str(installed / "python"), str(installed / "torchlint")
     quiet = ["--no-cache", "--exit-zero", "--output-format", "concise"]
@@ -148,11 +271,13 @@ def measure(args: argparse.Namespace) -> Tuple[Dict[str, Dict[str, List[Tuple[fl
         "torchlint one small torch file": [installed_torchlint, *quiet, str(SMALL_TORCH_FILE)],
         "torchlint one file without torch": [installed_torchlint, *quiet, str(SMALL_PLAIN_FILE)],
     }
-    table = results.setdefault("start-up", {name: [] for name in startup})
+    for command in startup.values():  # the first run of each writes bytecode where none was written
+        _run(command, 60)
+    table: Table = {name: [] for name in startup}
     for _ in range(max(args.rounds, 5)):
         for name, command in startup.items():
-            table[name].append(_run(command, 60)[:2])
-    return results, counts
+            table[name].append(_run(command, 60))
+    return table
 
 
 def _many_findings_file(classes: int = 1250) -> Path:
@@ -170,11 +295,12 @@ def _many_findings_file(classes: int = 1250) -> Path:
     return target
 
 
-def _median(samples: List[Tuple[float, float]]) -> Tuple[float, float]:
-    return statistics.median(s for s, _ in samples), max(m for _, m in samples)
+def _median(samples: List[Sample]) -> Sample:
+    return Sample(statistics.median(s.wall for s in samples), statistics.median(s.cpu for s in samples),
+                  max(s.peak for s in samples))
 
 
-def report(results, counts, args) -> str:
+def report(results: Dict[str, Table], sizes: Dict[str, str], args: argparse.Namespace) -> str:
     lines = [
         "# Benchmarks",
         "",
@@ -182,61 +308,71 @@ def report(results, counts, args) -> str:
         f"{platform.machine()}, Python {platform.python_version()}, {_version([sys.executable, '-m', 'torchlint', '--version'])}, "
         f"libcst {metadata.version('libcst')}, flake8 {metadata.version('flake8')}. "
         f"Medians of {args.rounds} interleaved rounds ({args.libcst_rounds} for the plain libcst parse, 1 for TorchFix); "
-        "wall seconds of a separate process each; peak memory of that process tree. The machine is shared "
-        "and noisy: ratios measured in the same run are what count.",
+        "each step is a separate process: wall seconds, CPU seconds of all its processes, peak memory of the "
+        "largest. The machine is shared and noisy: ratios measured in the same run are what count.",
         "",
     ]
-    medians = {group: {name: _median(s) for name, s in table.items() if s} for group, table in results.items()}
+    medians = {group: {name: _median(s) for name, s in table.items() if s and name != "size"} for group, table in results.items()}
     for group, table in medians.items():
-        title = f"## {group} ({counts[group]} files)" if group in counts else f"## {group}"
-        lines += [title, "", "| step | seconds | peak MB |", "|---|---:|---:|"]
-        for name, (seconds, peak) in table.items():
-            shown = f"> {args.torchfix_timeout:.0f} (timed out)" if seconds == float("inf") else f"{seconds:.2f}"
-            lines.append(f"| {name} | {shown} | {peak:.0f} |")
+        title = f"## {group} ({sizes[group]})" if group in sizes else f"## {group}"
+        lines += [title, "", "| step | wall s | CPU s | peak MB |", "|---|---:|---:|---:|"]
+        for name, sample in table.items():
+            wall = f"> {args.torchfix_timeout:.0f} (timed out)" if sample.wall == float("inf") else f"{sample.wall:.2f}"
+            lines.append(f"| {name} | {wall} | {sample.cpu:.2f} | {sample.peak:.0f} |")
         lines.append("")
     lines += ["## Targets", "", "| target | measured | met |", "|---|---:|:---:|"]
-    for corpus in CORPORA:  # the issue's targets are set on transformers; timm is shown for scale
-        m = medians[corpus]
-        cold = m["torchlint cold (no cache)"][0]
-        torchfix = m["torchfix"][0]
-        checks = [
-            (f"{corpus}: cold torchlint / ast.parse <= 1.0", cold / m["ast.parse, one process"][0], 1.0, "<="),
-            (f"{corpus}: cold torchlint / libcst parse <= 0.1", cold / m["libcst.parse_module, one process"][0], 0.1, "<="),
-            (f"{corpus}: warm / cold <= 0.05", m["torchlint warm (cache)"][0] / cold, 0.05, "<="),
-            (f"{corpus}: TorchFix / torchlint >= 20", torchfix / cold, 20.0, ">="),
-            (
-                f"{corpus}: flake8 default + TL / plain flake8 <= 1.15",
-                m["flake8 default checks + TL"][0] / m["flake8 (plain)"][0],
-                1.15,
-                "<=",
-            ),
-            (f"{corpus}: peak memory of cold torchlint < 300 MB", m["torchlint cold (no cache)"][1], 300.0, "<"),
-        ]
-        for label, value, bound, op in checks:
-            met = {"<=": value <= bound, ">=": value >= bound, "<": value < bound}[op]
-            shown = f"{value:.3f}"
-            if value == float("inf"):  # TorchFix ran out of time: the ratio is at least this
-                shown = f">= {args.torchfix_timeout / cold:.1f} (TorchFix timed out)"
-            lines.append(f"| {label} | {shown} | {'yes' if met else 'no'} |")
-    many = medians["many findings"]
-    lines.append(
-        f"| many findings: check with 2,500 fix texts / ast.parse <= 40 | "
-        f"{many['torchlint check (every fix text built)'][0] / many['ast.parse, one process'][0]:.1f} | "
-        f"{'yes' if many['torchlint check (every fix text built)'][0] / many['ast.parse, one process'][0] <= 40 else 'no'} |"
-    )
-    s = medians["start-up"]
-    for label, value, bound in (
-        ("one small torch file / import libcst <= 1.3", s["torchlint one small torch file"][0] / s['python -c "import libcst"'][0], 1.3),
-        ("one file without torch / python -c pass <= 3", s["torchlint one file without torch"][0] / s["python -c pass"][0], 3.0),
-    ):
-        lines.append(f"| {label} | {value:.3f} | {'yes' if value <= bound else 'no'} |")
-    lines += ["", "The issue's targets are set on transformers; timm is shown for scale: on 304 files the fixed "
-              "costs (interpreter and imports, starting the process pool) weigh more than on 2,912, so its "
-              "ratios are worse. The start-up targets are about imports, profiled below."]
-    lines += ["", "## Where the start-up time goes", "",
-              "`python -X importtime` of the installed `torchlint` on a file without torch, largest cumulative "
-              "imports first (microseconds):", "", "```", *_import_profile(), "```"]
+    lines += [f"| {label} | {shown} | {'yes' if met else 'no'} |" for label, shown, met in _targets(medians, args)]
+    lines += ["", "timm is shown for scale: on 304 files the fixed costs (interpreter and imports, starting the "
+              "process pool) weigh more than on thousands, so its ratios are worse. The start-up targets are "
+              "about imports, profiled below."]
+    if "start-up" in medians:
+        lines += ["", "## Where the start-up time goes", "",
+                  "`python -X importtime` of the installed `torchlint` on a file without torch, largest cumulative "
+                  "imports first (microseconds):", "", "```", *_import_profile(), "```"]
     return "\n".join(lines) + "\n"
+
+
+def _targets(medians: Dict[str, Dict[str, Sample]], args: argparse.Namespace) -> List[Tuple[str, str, bool]]:
+    rows: List[Tuple[str, str, bool]] = []
+
+    def check(label: str, value: float, bound: float, op: str = "<=", shown: Optional[str] = None) -> None:
+        met = {"<=": value <= bound, ">=": value >= bound}[op]
+        rows.append((f"{label} {op} {bound:g}", shown or f"{value:.3f}", met))
+
+    for corpus in (*LIBRARIES, RESEARCH, BIG_FILES):
+        if corpus not in medians:
+            continue
+        m = medians[corpus]
+        cold, parse = m["torchlint cold (no cache)"], m["ast.parse, one process"]
+        if corpus in (RESEARCH, BIG_FILES):
+            check(f"{corpus}: cold torchlint CPU / ast.parse CPU", cold.cpu / parse.cpu, 1.5)
+            check(f"{corpus}: cold torchlint wall / ast.parse wall", cold.wall / parse.wall, 1.0)
+            check(f"{corpus}: peak memory of cold torchlint (MB)", cold.peak, 300)
+            continue
+        check(f"{corpus}: cold torchlint wall / ast.parse wall", cold.wall / parse.wall, 1.0)
+        check(f"{corpus}: cold torchlint wall / libcst parse", cold.wall / m["libcst.parse_module, one process"].wall, 0.1)
+        check(f"{corpus}: warm / cold (wall)", m["torchlint warm (cache)"].wall / cold.wall, 0.05)
+        torchfix = m["torchfix"].wall
+        check(f"{corpus}: TorchFix / torchlint (wall)", torchfix / cold.wall, 20, ">=",
+              f">= {args.torchfix_timeout / cold.wall:.1f} (TorchFix timed out)" if torchfix == float("inf") else None)
+        check(f"{corpus}: flake8 default + TL / plain flake8 (wall)",
+              m["flake8 default checks + TL"].wall / m["flake8 (plain)"].wall, 1.15)
+        check(f"{corpus}: peak memory of cold torchlint (MB)", cold.peak, 300)
+    if "flake8 big file" in medians:
+        m = medians["flake8 big file"]
+        check("5 MB model file, one candidate class: flake8 --select TL / plain flake8 (wall)",
+              m["flake8 --select TL (torchlint plugin)"].wall / m["flake8 (plain)"].wall, 1.3)
+    if "many findings" in medians:
+        m = medians["many findings"]
+        check("many findings: check with 2,500 fix texts / ast.parse (wall)",
+              m["torchlint check (every fix text built)"].wall / m["ast.parse, one process"].wall, 40)
+    if "start-up" in medians:
+        s = medians["start-up"]
+        check("one small torch file / import libcst (wall)",
+              s["torchlint one small torch file"].wall / s['python -c "import libcst"'].wall, 1.3)
+        check("one file without torch / python -c pass (wall)",
+              s["torchlint one file without torch"].wall / s["python -c pass"].wall, 3)
+    return rows
 
 
 def _import_profile(top: int = 14) -> List[str]:
@@ -252,16 +388,21 @@ def _import_profile(top: int = 14) -> List[str]:
     return ["self | cumulative | module", *(row.replace("import time:", "").strip() for row in rows[:top])]
 
 
+GROUPS = (*LIBRARIES, RESEARCH, BIG_FILES, "flake8 big file", "many findings", "start-up")
+
+
 def main(argv: Optional[Sequence[str]] = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--libcst-rounds", type=int, default=1)
     parser.add_argument("--torchfix-timeout", type=float, default=600.0)
+    parser.add_argument("--only", nargs="+", choices=GROUPS, default=list(GROUPS), help="measure only these groups")
     parser.add_argument("--output", type=Path, default=ROOT / "BENCHMARKS.md")
     args = parser.parse_args(argv)
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)  # start-up is measured with bytecode, as users have it
     started = time.time()
-    results, counts = measure(args)
-    text = report(results, counts, args)
+    results, sizes = measure(args)
+    text = report(results, sizes, args)
     args.output.write_text(text)
     print(text)
     print(f"bench took {time.time() - started:.0f} s")

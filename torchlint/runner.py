@@ -24,9 +24,10 @@ from torchlint.analysis.class_state import resolve_states
 
 _MAX_INDEX_ROUNDS = 4
 # Starting a pool costs about 0.15 s (a fork, then importing torchlint in each worker). On the research
-# corpus a scan takes a few milliseconds and a check a few tens, so a pool pays off from about 48 scans
-# or 4 checks; fewer stay in this process.
+# corpus a scan takes a few milliseconds (about 0.35 s per MB of source) and a check a few tens, so a pool
+# pays off from about 48 scans, or half a megabyte of source, or 4 checks; less stays in this process.
 SCANS_WORTH_A_POOL = 48
+BYTES_WORTH_A_POOL = 500_000
 CHECKS_WORTH_A_POOL = 4
 # A run allocates millions of short-lived syntax nodes while the scans it keeps grow: with CPython's
 # default threshold (700) the collector walks those scans again and again, a quarter of a cold run's CPU
@@ -67,7 +68,8 @@ def run(
                 fresh.append(path)
             else:
                 scans[str(path)] = cached
-        scanned = workers.map(_scan_path, [(p, settings, known) for p in fresh], SCANS_WORTH_A_POOL)
+        fresh.sort(key=lambda p: -(stamps[str(p)] or (0, 0))[1])  # the biggest first: workers end together
+        scanned = workers.map(_scan_path, [(p, settings, known) for p in fresh], _scans_worth_a_pool(fresh, stamps))
         scans.update(zip(map(str, fresh), scanned))
         if cache:
             for path in fresh:
@@ -97,7 +99,7 @@ def run(
                 outcomes[name] = _Outcome(Path(name), cached)
             else:
                 tasks.append((Path(name), settings, fix, project_classes, scan, class_states))
-        for outcome in workers.map(_check_path, tasks, CHECKS_WORTH_A_POOL):
+        for outcome in workers.map(_check_path, tasks, len(tasks) >= CHECKS_WORTH_A_POOL):
             outcomes[str(outcome.path)] = outcome
             if cache and outcome.error is None and not fix:
                 cache.store_result(str(outcome.path), stamps.get(str(outcome.path)), key, outcome.result)
@@ -154,8 +156,8 @@ class _Workers:
             self.pool.terminate()
         self.pool.join()
 
-    def map(self, function: Callable[[T], R], tasks: List[T], parallel_from: int) -> List[R]:
-        if len(tasks) < parallel_from or self.count < 2:
+    def map(self, function: Callable[[T], R], tasks: List[T], worth_a_pool: bool) -> List[R]:
+        if not worth_a_pool or len(tasks) < 2 or self.count < 2:
             return [function(task) for task in tasks]
         if self.pool is None:
             import multiprocessing  # only runs with enough work pay for it
@@ -163,6 +165,11 @@ class _Workers:
             self.pool = multiprocessing.Pool(self.count, initializer=_start_worker, initargs=(os.getpid(),))
         chunk = max(1, min(16, len(tasks) // (self.count * 8)))
         return self.pool.map(function, tasks, chunksize=chunk)
+
+
+def _scans_worth_a_pool(paths: Sequence[Path], stamps: Dict[str, Any]) -> bool:
+    size = sum((stamps.get(str(p)) or (0, 0))[1] for p in paths)
+    return len(paths) >= SCANS_WORTH_A_POOL or size >= BYTES_WORTH_A_POOL
 
 
 def _start_worker(parent: int) -> None:
@@ -216,7 +223,7 @@ def _index(scans: Dict[str, Scan], settings: Settings, workers: _Workers, cache,
         names = simple_names(grown - project_classes)
         project_classes = grown
         again = [Path(p) for p, scan in scans.items() if not scan.mentions_torch and not names.isdisjoint(scan.base_words)]
-        rescanned = workers.map(_scan_path, [(p, settings, project_classes) for p in again], SCANS_WORTH_A_POOL)
+        rescanned = workers.map(_scan_path, [(p, settings, project_classes) for p in again], _scans_worth_a_pool(again, stamps))
         for path, scan in zip(again, rescanned):
             if scan.mentions_torch:
                 scans[str(path)] = scan

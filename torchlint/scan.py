@@ -95,7 +95,11 @@ def with_states(file, imports: ImportMap) -> ModuleRecords:
     from torchlint.analysis.class_state import own_state
 
     records = file.records
-    classes = tuple(replace(r, state=own_state(n, imports)) for r, n in zip(records.classes, file.class_nodes))
+    # `x.training` needs the word in the text (NFKC may make it of other characters: not in ASCII text).
+    may_read_training = b"training" in file.data or not file.data.isascii()
+    classes = tuple(
+        replace(r, state=own_state(n, imports, may_read_training)) for r, n in zip(records.classes, file.class_nodes)
+    )
     return replace(records, classes=classes)
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import ast
 import builtins
 from collections import deque
-from typing import Dict, FrozenSet, List, Mapping, Optional, Set, Tuple
+from typing import Callable, Dict, FrozenSet, List, Mapping, Optional, Set, Tuple
 
 from torchlint.analysis.ast_names import dotted_name
 from torchlint.analysis.imports import ImportMap, OwnState
@@ -37,7 +37,9 @@ _PURE_MODULES = ("math", "numpy", "operator", "functools", "itertools", "warning
 _TORCH_NAMESPACES_THAT_BUILD = ("torch.nn.", "torch.jit.", "torch.ao.", "torch.quantization.", "torch.fx.")
 
 
-def own_state(node: ast.ClassDef, imports: ImportMap) -> OwnState:
+def own_state(node: ast.ClassDef, imports: ImportMap, may_read_training: bool = True) -> OwnState:
+    """`may_read_training`: False when the file's text never says `training`: no method need be read
+    for it, only `__init__` and its helpers for their calls."""
     methods = {f.name: f for f in node.body if isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef))}
     if _STATE_OVERRIDES & set(methods):
         return OwnState(None)
@@ -56,11 +58,17 @@ def own_state(node: ast.ClassDef, imports: ImportMap) -> OwnState:
             owns |= state
             continue
         depends.append(qualified)
-    read = {name: _read(function) for name, function in methods.items()}
-    if any(reads_training for reads_training, _ in read.values()):  # in any method: train/eval behaviour
+    read: Dict[str, Tuple[bool, List[ast.Call]]] = {}
+
+    def read_method(name: str) -> Tuple[bool, List[ast.Call]]:
+        if name not in read:
+            read[name] = _read(methods[name])
+        return read[name]
+
+    if may_read_training and any(read_method(name)[0] for name in methods):  # train/eval behaviour
         owns.add(MODE)
-    for method in _init_and_its_helpers(read):
-        for call in read[method][1]:
+    for method in _init_and_its_helpers(methods, read_method):
+        for call in read_method(method)[1]:
             verdict = _call_state(call, imports, methods)
             if verdict is None:
                 return OwnState(None)
@@ -71,18 +79,20 @@ def own_state(node: ast.ClassDef, imports: ImportMap) -> OwnState:
     return OwnState(frozenset(owns), tuple(dict.fromkeys(depends)))
 
 
-def _init_and_its_helpers(read: Mapping[str, Tuple[bool, List[ast.Call]]]) -> List[str]:
+def _init_and_its_helpers(
+    methods: Mapping[str, ast.AST], read_method: Callable[[str], Tuple[bool, List[ast.Call]]]
+) -> List[str]:
     found: List[str] = []
-    pending = ["__init__"] if "__init__" in read else []
+    pending = ["__init__"] if "__init__" in methods else []
     while pending:
         name = pending.pop()
         if name in found:
             continue
         found.append(name)
-        for call in read[name][1]:
+        for call in read_method(name)[1]:
             func = call.func
             if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id == "self":
-                if func.attr in read:
+                if func.attr in methods:
                     pending.append(func.attr)
     return found
 

@@ -49,6 +49,7 @@ class AstFile:
 
     def __init__(self, tree: ast.Module, data: bytes) -> None:
         self.tree = tree
+        self.data = data
         self._lines: Optional[List[bytes]] = None if data.isascii() else data.splitlines(keepends=True)
         self.records, self.class_nodes = module_records(tree.body)
 
@@ -97,86 +98,121 @@ class AstFile:
 
 
 class _Reader(ExpressionReader):
-    """Converts `ast` expressions (each once) and reports a method's events in source order."""
+    """Reads a method in one pass: each statement converts its expressions once, the conversion notes
+    the events of the expressions (calls, attributes, operators...) in source order, and the statement
+    reports its own event before theirs, the order of a pre-order walk (and of analysis/read_cst.py)."""
 
     def __init__(self, file: AstFile) -> None:
         super().__init__()
         self.file = file
+        self.pending: List[Tuple[Callable[..., None], Tuple[Any, ...]]] = []  # noted, not yet reported
+
+    def expression(self, node: Any) -> Expr:  # each node is converted once: no memo needed
+        convert = _CONVERTERS.get(type(node))
+        return syn.Other() if convert is None else convert(self, node)
+
+    def note(self, event: Callable[..., None], *args: Any) -> None:
+        self.pending.append((event, args))
 
     def walk(self, body: List[ast.stmt], collector: FactCollector) -> None:
-        pending: List[ast.AST] = list(reversed(body))
-        while pending:
-            node = pending.pop()
-            handler = _HANDLERS.get(type(node))
-            if handler is not None:
-                handler(self, node, collector)
-            pending.extend(reversed(_children(node)))
+        for statement in body:
+            read = _STATEMENTS.get(type(statement))
+            if read is None:
+                self._parts(statement, collector)
+            else:
+                read(self, statement, collector)
+
+    def _report(self, collector: FactCollector) -> None:
+        """The events noted while converting, after the statement's own."""
+        events, self.pending = self.pending, []
+        for event, args in events:
+            event(collector, *args)
+
+    def _forward(self, collector: FactCollector, *expressions: Optional[Expr]) -> None:
+        """The outermost expressions of a statement (only `forward`'s are kept)."""
+        if collector.method.name == "forward":
+            for expression in expressions:
+                if expression is not None:
+                    collector.expression(expression)
+
+    def _parts(self, node: ast.AST, collector: FactCollector) -> None:
+        """Any other node: its statements read, its expressions converted for their events, in order."""
+        for child in _children(node):
+            if isinstance(child, ast.stmt):
+                self.walk([child], collector)
+            elif isinstance(child, ast.expr):
+                self.expression(child)
+                self._report(collector)
+            else:
+                self._parts(child, collector)
 
     # --- statements -------------------------------------------------------------------------------
     def on_assign(self, node: ast.Assign, collector: FactCollector) -> None:
-        self.outermost(collector, *node.targets, node.value)
-        collector.assign([self.expression(t) for t in node.targets], self.expression(node.value), self.file.span(node))
+        targets = [self.expression(t) for t in node.targets]
+        value = self.expression(node.value)
+        self._forward(collector, *targets, value)
+        collector.assign(targets, value, self.file.span(node))
+        self._report(collector)
 
     def on_annotated(self, node: ast.AnnAssign, collector: FactCollector) -> None:
-        self.outermost(collector, node.target, node.annotation, node.value)
-        if node.value is not None:
-            collector.assign([self.expression(node.target)], self.expression(node.value), self.file.span(node),
-                             self.expression(node.annotation))
+        target, annotation = self.expression(node.target), self.expression(node.annotation)
+        value = self.optional(node.value)
+        self._forward(collector, target, annotation, value)
+        if value is not None:
+            collector.assign([target], value, self.file.span(node), annotation)
+        self._report(collector)
 
     def on_augmented(self, node: ast.AugAssign, collector: FactCollector) -> None:
-        self.outermost(collector, node.target, node.value)
-        collector.augmented(self.expression(node.target), _BINARY[type(node.op)] + "Assign", self.expression(node.value))
+        target, value = self.expression(node.target), self.expression(node.value)
+        self._forward(collector, target, value)
+        collector.augmented(target, _BINARY[type(node.op)] + "Assign", value)
+        self._report(collector)
 
     def on_for(self, node: ast.For, collector: FactCollector) -> None:
-        self.outermost(collector, node.target, node.iter)
-        collector.loop(self.expression(node.target), self.expression(node.iter))
+        target, iterated = self.expression(node.target), self.expression(node.iter)
+        self._forward(collector, target, iterated)
+        collector.loop(target, iterated)
+        self._report(collector)
+        self.walk(node.body, collector)
+        self.walk(node.orelse, collector)
 
     def on_return(self, node: ast.Return, collector: FactCollector) -> None:
-        self.outermost(collector, node.value)
-        if node.value is not None:
-            collector.returned(self.expression(node.value))
+        value = self.optional(node.value)
+        self._forward(collector, value)
+        if value is not None:
+            collector.returned(value)
+        self._report(collector)
 
     def on_delete(self, node: ast.Delete, collector: FactCollector) -> None:
-        targets = [t for target in node.targets for t in (target.elts if isinstance(target, ast.Tuple) else [target])]
-        collector.deleted([self.expression(t) for t in targets])
+        targets: List[Expr] = []
+        for target in node.targets:
+            converted = self.expression(target)
+            targets.extend(converted.elements if isinstance(target, ast.Tuple) else [converted])
+        collector.deleted(targets)
+        self._report(collector)
 
     def on_expression_statement(self, node: ast.Expr, collector: FactCollector) -> None:
-        self.outermost(collector, node.value)
+        self._forward(collector, self.expression(node.value))
+        self._report(collector)
 
-    def on_test(self, node: ast.If, collector: FactCollector) -> None:
-        self.outermost(collector, node.test)
+    def on_test(self, node: Any, collector: FactCollector) -> None:  # if, while
+        self._forward(collector, self.expression(node.test))
+        self._report(collector)
+        self.walk(node.body, collector)
+        self.walk(node.orelse, collector)
 
-    def on_with(self, node: ast.With, collector: FactCollector) -> None:
-        self.outermost(collector, *(part for item in node.items for part in (item.context_expr, item.optional_vars)))
-
-    # --- expressions ------------------------------------------------------------------------------
-    def on_call(self, node: ast.Call, collector: FactCollector) -> None:
-        collector.call(self.expression(node), self.file.span(node))  # type: ignore[arg-type]
-
-    def on_named(self, node: ast.NamedExpr, collector: FactCollector) -> None:
-        collector.named_expression(self.expression(node.target), self.expression(node.value))
-
-    def on_attribute(self, node: ast.Attribute, collector: FactCollector) -> None:
-        collector.attribute(self.expression(node))  # type: ignore[arg-type]
-
-    def on_binary(self, node: ast.BinOp, collector: FactCollector) -> None:
-        collector.binary(self.expression(node))  # type: ignore[arg-type]
-
-    def on_compare(self, node: ast.Compare, collector: FactCollector) -> None:
-        operands = [self.expression(node.left)] + [self.expression(c) for c in node.comparators]
-        collector.comparison(operands, [_COMPARE[type(op)] for op in node.ops])
-
-    def on_subscript(self, node: ast.Subscript, collector: FactCollector) -> None:
-        collector.subscript(self.expression(node))  # type: ignore[arg-type]
+    def on_with(self, node: Any, collector: FactCollector) -> None:
+        parts = [self.optional(part) for item in node.items for part in (item.context_expr, item.optional_vars)]
+        self._forward(collector, *parts)
+        self._report(collector)
+        self.walk(node.body, collector)
 
 
-_HANDLERS: Dict[type, Callable[[_Reader, Any, FactCollector], None]] = {
+_STATEMENTS: Dict[type, Callable[[_Reader, Any, FactCollector], None]] = {
     ast.Assign: _Reader.on_assign, ast.AnnAssign: _Reader.on_annotated, ast.AugAssign: _Reader.on_augmented,
     ast.For: _Reader.on_for, ast.AsyncFor: _Reader.on_for, ast.Return: _Reader.on_return,
     ast.Delete: _Reader.on_delete, ast.Expr: _Reader.on_expression_statement, ast.If: _Reader.on_test,
     ast.While: _Reader.on_test, ast.With: _Reader.on_with, ast.AsyncWith: _Reader.on_with,
-    ast.Call: _Reader.on_call, ast.NamedExpr: _Reader.on_named, ast.Attribute: _Reader.on_attribute,
-    ast.BinOp: _Reader.on_binary, ast.Compare: _Reader.on_compare, ast.Subscript: _Reader.on_subscript,
 }
 
 
@@ -255,20 +291,81 @@ def _boolean(reader: _Reader, node: ast.BoolOp) -> Expr:
     return result
 
 
+def _formatted(reader: _Reader, node: ast.JoinedStr) -> Expr:
+    parts = []
+    for value in node.values:
+        if isinstance(value, ast.FormattedValue):
+            parts.append(reader.expression(value.value))
+            if value.format_spec is not None:  # `f"{x:{width}}"`: read for its events only
+                reader.expression(value.format_spec)
+    return syn.Other(tuple(parts))
+
+
+def _lambda(reader: _Reader, node: ast.Lambda) -> Expr:
+    for part in _parameter_parts(node.args):  # defaults: read for their events only
+        reader.expression(part)
+    return syn.Lambda(reader.expression(node.body))
+
+
+# Expressions that are events too: noted before their parts (a pre-order walk's order), completed once
+# converted.
+_UNSET: Tuple[Callable[..., None], Tuple[Any, ...]] = (FactCollector.expression, ())
+
+
+def _call(reader: _Reader, node: ast.Call) -> Expr:
+    slot = len(reader.pending)
+    reader.pending.append(_UNSET)
+    call = syn.Call(reader.expression(node.func), _arguments(reader, node))
+    reader.pending[slot] = (FactCollector.call, (call, reader.file.span(node)))
+    return call
+
+
+def _attribute(reader: _Reader, node: ast.Attribute) -> Expr:
+    slot = len(reader.pending)
+    reader.pending.append(_UNSET)
+    attribute = syn.Attribute(reader.expression(node.value), node.attr)
+    reader.pending[slot] = (FactCollector.attribute, (attribute,))
+    return attribute
+
+
+def _binary(reader: _Reader, node: ast.BinOp) -> Expr:
+    slot = len(reader.pending)
+    reader.pending.append(_UNSET)
+    binary = syn.BinaryOperation(reader.expression(node.left), _BINARY[type(node.op)], reader.expression(node.right))
+    reader.pending[slot] = (FactCollector.binary, (binary,))
+    return binary
+
+
+def _compare(reader: _Reader, node: ast.Compare) -> Expr:
+    slot = len(reader.pending)
+    reader.pending.append(_UNSET)
+    operands = (reader.expression(node.left), *(reader.expression(c) for c in node.comparators))
+    reader.pending[slot] = (FactCollector.comparison, (operands, [_COMPARE[type(op)] for op in node.ops]))
+    return syn.Other(operands)
+
+
+def _named(reader: _Reader, node: ast.NamedExpr) -> Expr:
+    slot = len(reader.pending)
+    reader.pending.append(_UNSET)
+    named = syn.NamedExpr(reader.expression(node.target), reader.expression(node.value))
+    reader.pending[slot] = (FactCollector.named_expression, (named.target, named.value))
+    return named
+
+
 def _subscript(reader: _Reader, node: ast.Subscript) -> Expr:
+    slot = len(reader.pending)
+    reader.pending.append(_UNSET)
     index = node.slice
     parts = index.elts if isinstance(index, ast.Tuple) else [index]  # `x[a, b:c]` and `x[(a, b)]` alike
-    return syn.Subscript(reader.expression(node.value), tuple(reader.expression(part) for part in parts))
-
-
-def _formatted(reader: _Reader, node: ast.JoinedStr) -> Expr:
-    return syn.Other(tuple(reader.expression(v.value) for v in node.values if isinstance(v, ast.FormattedValue)))
+    subscript = syn.Subscript(reader.expression(node.value), tuple(reader.expression(part) for part in parts))
+    reader.pending[slot] = (FactCollector.subscript, (subscript,))
+    return subscript
 
 
 _CONVERTERS: Dict[type, Callable[[_Reader, Any], Expr]] = {
     ast.Name: lambda r, n: syn.Name(n.id),
-    ast.Attribute: lambda r, n: syn.Attribute(r.expression(n.value), n.attr),
-    ast.Call: lambda r, n: syn.Call(r.expression(n.func), _arguments(r, n)),
+    ast.Attribute: _attribute,
+    ast.Call: _call,
     ast.Starred: lambda r, n: syn.Starred(r.expression(n.value)),
     ast.List: lambda r, n: syn.List(tuple(r.expression(e) for e in n.elts)),
     ast.Tuple: lambda r, n: syn.Tuple_(tuple(r.expression(e) for e in n.elts)),
@@ -281,16 +378,16 @@ _CONVERTERS: Dict[type, Callable[[_Reader, Any], Expr]] = {
     ast.SetComp: lambda r, n: syn.SetComp(r.expression(n.elt), _generators(r, n.generators)),
     ast.DictComp: lambda r, n: syn.DictComp(r.expression(n.key), r.expression(n.value), _generators(r, n.generators)),
     ast.IfExp: lambda r, n: syn.IfExp(r.expression(n.test), r.expression(n.body), r.expression(n.orelse)),
-    ast.BinOp: lambda r, n: syn.BinaryOperation(r.expression(n.left), _BINARY[type(n.op)], r.expression(n.right)),
+    ast.BinOp: _binary,
     ast.BoolOp: _boolean,
     ast.UnaryOp: lambda r, n: syn.UnaryOperation(_UNARY[type(n.op)], r.expression(n.operand)),
-    ast.NamedExpr: lambda r, n: syn.NamedExpr(r.expression(n.target), r.expression(n.value)),
+    ast.NamedExpr: _named,
     ast.Subscript: _subscript,
     ast.Slice: lambda r, n: syn.Slice(r.optional(n.lower), r.optional(n.upper), r.optional(n.step)),
     ast.Await: lambda r, n: syn.Await(r.expression(n.value)),
-    ast.Lambda: lambda r, n: syn.Lambda(r.expression(n.body)),
+    ast.Lambda: _lambda,
     ast.Constant: lambda r, n: syn.Constant(n.value),
-    ast.Compare: lambda r, n: syn.Other((r.expression(n.left), *(r.expression(c) for c in n.comparators))),
+    ast.Compare: _compare,
     ast.JoinedStr: _formatted,
     ast.Yield: lambda r, n: syn.Other(() if n.value is None else (r.expression(n.value),)),
     ast.YieldFrom: lambda r, n: syn.Other((r.expression(n.value),)),
