@@ -78,7 +78,8 @@ def _check(source: SourceFile, settings: Settings, fix: bool, knowledge, scan: S
 
     text = source.data.decode(source_encoding(source.data))
     try:
-        read = read_with_ast(source.data, tree)
+        same = scan.read is not None and scan.read.data == source.data  # not changed on disk since the scan
+        read = scan.read if same else read_with_ast(source.data, tree)
     except RecursionError:
         return _tl900_result(source, settings, 1, 1, TOO_DEEP)
     if read is None:

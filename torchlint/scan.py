@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import ast
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
-from typing import FrozenSet, Iterable, Optional, Tuple
+from typing import Any, Dict, FrozenSet, Iterable, Optional, Tuple
 
 from torchlint.analysis.imports import ClassSummary, ImportMap, ModuleRecords, summarise_classes
 from torchlint.settings import Settings, tensor_rules_selected
@@ -34,6 +34,12 @@ class Scan:
     # For a file skipped on its bytes: the words in its class statements' base lists. If one names a
     # module class of the run, the file is scanned again, since its own classes may be modules too.
     base_words: FrozenSet[bytes] = frozenset()
+    # A candidate's file as `ast` read it (with the facts the scan read), for a check in this process.
+    # Never pickled: a worker or the cache would pay more to copy it than to read the file again.
+    read: Any = field(default=None, compare=False, repr=False)
+
+    def __getstate__(self) -> Dict[str, Any]:
+        return {**self.__dict__, "read": None}
 
     @property
     def needs_check(self) -> bool:
@@ -72,7 +78,7 @@ def scan_source(
     except RecursionError:
         candidates = True  # the check says why it cannot analyse the file
     return Scan(mentions_torch=True, records=records, candidates=candidates,
-                classes=summarise_classes(records.classes, imports))
+                classes=summarise_classes(records.classes, imports), read=file if candidates else None)
 
 
 def read_with_ast(data: bytes, tree: Optional[ast.Module] = None):

@@ -52,6 +52,8 @@ class AstFile:
         self.data = data
         self._lines: Optional[List[bytes]] = None if data.isascii() else data.splitlines(keepends=True)
         self.records, self.class_nodes = module_records(tree.body)
+        self._classes: Optional[List[ClassSyntax]] = None
+        self._facts: Dict[Tuple[int, FrozenSet[str]], ClassFacts] = {}
 
     def header_end(self) -> int:
         """The last line of the file's leading imports (or docstring): new imports go below it."""
@@ -70,6 +72,11 @@ class AstFile:
 
     # --- classes and functions --------------------------------------------------------------------
     def classes(self) -> List[ClassSyntax]:
+        if self._classes is None:
+            self._classes = self._read_classes()
+        return self._classes
+
+    def _read_classes(self) -> List[ClassSyntax]:
         found: List[ClassSyntax] = []
         pending: List[Tuple[ast.stmt, Tuple[ImportStatement, ...]]] = [(s, ()) for s in reversed(self.tree.body)]
         while pending:
@@ -85,6 +92,13 @@ class AstFile:
         return found
 
     def class_facts(self, syntax: ClassSyntax, shadowed: FrozenSet[str]) -> ClassFacts:
+        """Read once per class: the scan and the check of a file in one process share them."""
+        key = (id(syntax.node), shadowed)
+        if key not in self._facts:
+            self._facts[key] = self._read_class_facts(syntax, shadowed)
+        return self._facts[key]
+
+    def _read_class_facts(self, syntax: ClassSyntax, shadowed: FrozenSet[str]) -> ClassFacts:
         methods = (
             (s.name, _parameters(s), s.body) for s in syntax.node.body
             if isinstance(s, _FUNCTIONS) and not _is_static_or_class_method(s)
