@@ -125,9 +125,6 @@ class _Reader(ExpressionReader):
         convert = _CONVERTERS.get(type(node))
         return syn.Other() if convert is None else convert(self, node)
 
-    def note(self, event: Callable[..., None], *args: Any) -> None:
-        self.pending.append((event, args))
-
     def walk(self, body: List[ast.stmt], collector: FactCollector) -> None:
         for statement in body:
             read = _STATEMENTS.get(type(statement))
