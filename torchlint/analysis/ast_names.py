@@ -1,4 +1,4 @@
-"""Read dotted names off CPython's `ast` (for class_state.py, which reads `ast` trees directly)."""
+"""Read dotted names off CPython's `ast` (module records in read_ast.py, and class_state.py)."""
 from __future__ import annotations
 
 import ast

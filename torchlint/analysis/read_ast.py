@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Dict, FrozenSet, Iterator, List, Optional, Tuple
 
 from torchlint.analysis import syntax as syn
+from torchlint.analysis.ast_names import dotted_name
 from torchlint.analysis.class_facts import (
     ClassFacts, ExpressionReader, FactCollector, MethodFacts, read_class, read_function,
 )
@@ -429,7 +430,7 @@ def module_records(body: List[ast.stmt]) -> Tuple[ModuleRecords, List[ast.ClassD
         if isinstance(statement, (ast.Import, ast.ImportFrom)):
             imports.append(import_record(statement))
         elif isinstance(statement, ast.ClassDef):
-            classes.append(ClassRecord(statement.name, tuple(_base_name(base) for base in statement.bases)))
+            classes.append(ClassRecord(statement.name, tuple(dotted_name(base) for base in statement.bases)))
             class_nodes.append(statement)
         elif isinstance(statement, _FUNCTIONS):
             functions.append(statement.name)
@@ -448,22 +449,6 @@ def _names_in(node: ast.AST) -> Iterator[str]:
             yield current.id
         else:
             pending.extend(reversed(list(ast.iter_child_nodes(current))))
-
-
-def _base_name(base: ast.expr) -> Optional[str]:
-    return syn.dotted_name(_dotted(base))
-
-
-def _dotted(node: ast.AST) -> Optional[Expr]:
-    """`Base` for `Base[T]`, as a name expression (module records keep dotted names only)."""
-    if isinstance(node, ast.Subscript):
-        node = node.value
-    if isinstance(node, ast.Name):
-        return syn.Name(node.id)
-    if isinstance(node, ast.Attribute):
-        inner = _dotted(node.value)
-        return None if inner is None else syn.Attribute(inner, node.attr)
-    return None
 
 
 def import_record(statement: ast.stmt) -> ImportStatement:
