@@ -37,3 +37,13 @@ def test_no_cache_writes_nothing(tmp_path, monkeypatch):
     shutil.copy(FIXTURES / "positive" / "list_literal.py", tmp_path / "m.py")
     run_cli([str(tmp_path / "m.py")])
     assert not (tmp_path / ".torchlint_cache").exists()
+
+
+def test_a_text_run_cached_without_edits_does_not_answer_a_json_run(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    shutil.copy(FIXTURES / "positive" / "list_literal.py", tmp_path / "m.py")
+    run_cli([str(tmp_path / "m.py")], cache=True)  # text: fixes are described by title only
+    cached = run_cli(["--output-format", "json", str(tmp_path / "m.py")], cache=True)
+    uncached = run_cli(["--output-format", "json", str(tmp_path / "m.py")])
+    assert cached.stdout == uncached.stdout
+    assert '"edits": [' in cached.stdout and '"content"' in cached.stdout

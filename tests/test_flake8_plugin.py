@@ -82,3 +82,15 @@ def test_flake8_lists_plugin_options():
     help_text = subprocess.run([sys.executable, "-m", "flake8", "--help"], capture_output=True, text=True).stdout
     assert "--torchlint-module-bases" in help_text
     assert "--torchlint-module-factories" in help_text
+
+
+def test_the_plugin_never_imports_libcst():
+    # flake8 shows no fix, so the plugin renders none: editors pay for `ast` and the analysis only.
+    script = (
+        "import sys; from flake8.main.cli import main; "
+        f"code = main(['--select', 'TL', {str(FIXTURES / 'positive' / 'list_literal.py')!r}]); "
+        "print('libcst' in sys.modules, code)"
+    )
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout
+    assert "TL001" in out
+    assert out.splitlines()[-1] == "False 1"

@@ -101,6 +101,8 @@ class Cache:
         return None
 
 
-def index_key(project_classes, class_states) -> str:
+def index_key(project_classes, class_states, edits: bool) -> str:
+    """What a file's result depends on besides its own text: the run's module classes and their states,
+    and whether fixes were described with their edits."""
     states = (f"{name}={sorted(class_states[name]) if class_states.get(name) is not None else '?'}" for name in class_states)
-    return _digest("\n".join(sorted(project_classes)) + "\n" + "\n".join(sorted(states)))
+    return _digest(f"edits={edits}\n" + "\n".join(sorted(project_classes)) + "\n" + "\n".join(sorted(states)))

@@ -120,7 +120,10 @@ def _run(args: argparse.Namespace) -> int:
 
         cache = Cache(config.root / CACHE_DIRECTORY, settings)
     single_files = all(not Path(given).is_dir() for given in paths_given)  # pre-commit names files
-    report = run(paths, settings, fix=fixing, cache=cache, neighbours=single_files)
+    from torchlint.reporters import SHOWING_EDITS
+
+    edits = args.output_format in SHOWING_EDITS and not args.statistics
+    report = run(paths, settings, fix=fixing, cache=cache, neighbours=single_files, edits=edits)
     for message in report.warnings:
         print(f"torchlint: warning: {message}", file=sys.stderr)
     for message in report.errors:

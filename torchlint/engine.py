@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import FrozenSet, List, Mapping, Optional, Tuple, Union
 
 from torchlint.analysis.imports import ImportMap
-from torchlint.diagnostics import Diagnostic, Location
+from torchlint.diagnostics import Diagnostic, Fix, Location
 from torchlint.noqa import is_suppressed
 from torchlint.scan import TOO_DEEP, Scan, read_with_ast, scan_source, source_encoding
 from torchlint.settings import Settings
@@ -64,16 +64,19 @@ def check_file(
     scan: Optional[Scan] = None,
     class_states: Optional[Mapping[str, State]] = None,
     tree=None,
+    edits: bool = True,
 ) -> FileResult:
+    """`edits`: describe each fix's text edits (libcst renders them); without, a fix has its title and
+    applicability only, all that flake8 and the text formats show."""
     scan = scan or scan_file(source, settings, project_classes, tree)
     if scan.problem is not None:
         return _tl900_result(source, settings, 1, 1, scan.problem)
     if not scan.needs_check:
         return FileResult(())
-    return _check(source, settings, fix, settings.knowledge(project_classes, class_states), scan, tree)
+    return _check(source, settings, fix, settings.knowledge(project_classes, class_states), scan, tree, edits)
 
 
-def _check(source: SourceFile, settings: Settings, fix: bool, knowledge, scan: Scan, tree) -> FileResult:
+def _check(source: SourceFile, settings: Settings, fix: bool, knowledge, scan: Scan, tree, edits: bool) -> FileResult:
     from torchlint.analysis.module_file import analyse_module
 
     text = source.data.decode(source_encoding(source.data))
@@ -109,7 +112,7 @@ def _check(source: SourceFile, settings: Settings, fix: bool, knowledge, scan: S
             filename=source.filename,
             location=Location(f.span[0], f.span[1] + 1),
             end_location=Location(f.span[2], f.span[3] + 1),
-            fix=editor.describe(f.fix) if f.fix is not None else None,
+            fix=_describe(editor, f.fix, edits) if f.fix is not None else None,
             fix_note=f.fix_note,
         )
         for f in kept
@@ -120,6 +123,10 @@ def _check(source: SourceFile, settings: Settings, fix: bool, knowledge, scan: S
     if not allowed:
         return FileResult(diagnostics)
     return FileResult(diagnostics, editor.apply(allowed).encode(source_encoding(source.data)))
+
+
+def _describe(editor, proposed, edits: bool) -> Fix:
+    return editor.describe(proposed) if edits else Fix(proposed.applicability, proposed.title)
 
 
 def _read_with_libcst(source: SourceFile, settings: Settings):

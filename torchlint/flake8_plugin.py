@@ -48,8 +48,10 @@ class TorchlintChecker:
         path = Path(self.filename)
         name, package = module_name(path) if path.exists() else ("__main__", "")
         source = SourceFile(data, self.filename, name, package)
-        # flake8 parsed the file with `ast` already: the scan and the check reuse that tree.
-        result = check_single_file(source, settings, tree=self.tree if isinstance(self.tree, ast.Module) else None)
+        # flake8 parsed the file with `ast` already: the scan and the check reuse that tree. It shows no
+        # fix, so none is rendered (libcst is never imported).
+        tree = self.tree if isinstance(self.tree, ast.Module) else None
+        result = check_single_file(source, settings, tree=tree, edits=False)
         for diagnostic in result.diagnostics:
             # flake8 adds 1 to the column a plugin yields; ours are already 1-based.
             yield diagnostic.location.row, diagnostic.location.column - 1, f"{diagnostic.code} {diagnostic.message}", type(self)

@@ -162,9 +162,9 @@ def _roots_of(directory: str) -> List[Path]:
     return roots
 
 
-def check_single_file(source, settings: Settings, tree=None, fix: bool = False):
+def check_single_file(source, settings: Settings, tree=None, fix: bool = False, edits: bool = True):
     """One file, as flake8 and the language server see it, knowing the module classes it imports from
-    the project's other files on disk."""
+    the project's other files on disk. `edits`: as for `engine.check_file`."""
     from torchlint.engine import check_file, scan_file
     from torchlint.scan import file_records
 
@@ -177,4 +177,5 @@ def check_single_file(source, settings: Settings, tree=None, fix: bool = False):
             imports = ImportMap.build(records, source.module_name, source.package)
             project_classes, states = imported_knowledge(path, imports, settings)
     scan = scan_file(source, settings, project_classes, tree)
-    return check_file(source, settings, fix, project_classes=project_classes, scan=scan, class_states=states, tree=tree)
+    return check_file(source, settings, fix, project_classes=project_classes, scan=scan, class_states=states, tree=tree,
+                      edits=edits)

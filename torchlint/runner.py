@@ -53,10 +53,11 @@ class _Outcome:
 
 def run(
     paths: Sequence[Path], settings: Settings, fix: bool = False, jobs: Optional[int] = None, cache: Optional[Cache] = None,
-    neighbours: bool = False,
+    neighbours: bool = False, edits: bool = True,
 ) -> RunReport:
     """`neighbours`: also read, from disk, the project modules the files import (for a run given single
-    files, as pre-commit gives them: `torchlint model.py` must know that `Base` in base.py is a module)."""
+    files, as pre-commit gives them: `torchlint model.py` must know that `Base` in base.py is a module).
+    `edits`: describe each fix's text edits (only the JSON formats show them)."""
     with _rarer_collections(), _Workers(jobs or os.cpu_count() or 1) as workers:
         known, known_states = _neighbour_knowledge([(p, None) for p in paths], settings) if neighbours else (frozenset(), {})
         stamps = {str(p): stamp(p) for p in paths}
@@ -88,7 +89,7 @@ def run(
         class_states = {**known_states, **_class_states(scans, project_classes - known)}
         if cache and remembered_neighbours(cache.neighbours):
             cache.changed = True
-        key = index_key(project_classes, class_states) if cache else ""
+        key = index_key(project_classes, class_states, edits) if cache else ""
         outcomes: Dict[str, _Outcome] = {}
         tasks = []
         for name, scan in scans.items():
@@ -98,7 +99,7 @@ def run(
             if cached is not None:
                 outcomes[name] = _Outcome(Path(name), cached)
             else:
-                tasks.append((Path(name), settings, fix, project_classes, scan, class_states))
+                tasks.append((Path(name), settings, fix, project_classes, scan, class_states, edits))
         for outcome in workers.map(_check_path, tasks, len(tasks) >= CHECKS_WORTH_A_POOL):
             outcomes[str(outcome.path)] = outcome
             if cache and outcome.error is None and not fix:
@@ -273,7 +274,7 @@ def _class_states(scans: Dict[str, Scan], module_classes: FrozenSet[str]) -> Dic
 
 
 def _check_path(task) -> _Outcome:
-    path, settings, fix, project_classes, scan, class_states = task
+    path, settings, fix, project_classes, scan, class_states, edits = task
     try:
         source = _source(path)
     except OSError as error:  # gone or changed since the scan
@@ -281,7 +282,7 @@ def _check_path(task) -> _Outcome:
         diagnostic = Diagnostic(SYNTAX_ERROR_CODE, f"cannot read: {error.strerror or error}", str(path), location, location)
         return _Outcome(path, FileResult((diagnostic,) if settings.selects_in(SYNTAX_ERROR_CODE, str(path)) else ()))
     try:
-        result = check_file(source, settings, fix, project_classes, scan, class_states)
+        result = check_file(source, settings, fix, project_classes, scan, class_states, edits=edits)
     except FixError as error:
         return _Outcome(path, FileResult(()), source.data, f"{path}: {error}")
     if path.suffix == NOTEBOOK_SUFFIX:

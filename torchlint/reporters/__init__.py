@@ -18,6 +18,7 @@ class Summary:
 
 Reporter = Callable[[Sequence[Diagnostic], Summary], str]
 FORMATS = ("text", "concise", "json", "json-lines", "github", "sarif")
+SHOWING_EDITS = frozenset(("json", "json-lines"))  # the others need a fix's title and applicability only
 
 
 _WHERE = {  # format -> (module in this package, function): only the chosen one is imported
