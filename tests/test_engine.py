@@ -7,6 +7,7 @@ import pytest
 from torchlint import fix_source, lint_source
 from torchlint.files import discover
 from torchlint.runner import run
+from torchlint.scan import may_hold_module_classes
 from torchlint.settings import Settings
 from tests.fixture_cases import FIXTURES
 
@@ -81,11 +82,28 @@ def test_the_scan_changes_no_finding(monkeypatch, settings):
     """Checking only the files the scan lets through finds what checking every file finds."""
     paths = discover([str(FIXTURES)])
     scanned = run(paths, settings).diagnostics
-    monkeypatch.setattr("torchlint.scan.mentions_torch", lambda *args: True)
+    monkeypatch.setattr("torchlint.scan.may_hold_module_classes", lambda *args: True)
     monkeypatch.setattr("torchlint.analysis.module_file.may_hold_findings", lambda *args: True)
     unscanned = run(paths, settings, jobs=1).diagnostics
     assert scanned == unscanned
     assert scanned
+
+
+@pytest.mark.parametrize(
+    "source, may_hold",
+    [
+        (b"import torch\nclass A(torch.nn.Module): pass\n", True),
+        (b"import torch\nclass \\\n  A \\\n  (torch.nn.Module): pass\n", True),
+        ("import torch\nclass \u00e9t\u00e9(torch.nn.Module): pass\n".encode(), True),
+        (b"import torch\nclass A[T: int](torch.nn.Module): pass\n", True),
+        (b"import torch\nclass A:\n    x = torch.zeros(1)\n", False),  # no base: no module class
+        (b"import torch\nlayers = [torch.nn.Linear(1, 1)]\n", False),
+        (b"class A(Base): pass\n", False),  # names nothing torch (nor a base the settings or the run know)
+    ],
+)
+def test_the_byte_skip_needs_a_class_with_a_base_list_and_torch(source, may_hold):
+    assert may_hold_module_classes(source, Settings()) is may_hold
+    assert may_hold_module_classes(b"class A(Base): pass\n", Settings(), frozenset(("pkg.Base",)))
 
 
 def test_parallel_run_matches_serial_run():

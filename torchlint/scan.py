@@ -1,7 +1,7 @@
 """The cheap look at a file, before anything is judged: enough to skip it, and to index its classes.
 
-1. bytes: a module class needs a `class` statement and a name that mentions torch (or lightning, a
-   configured base, or a module class of another file of the run). Trivially conservative.
+1. bytes: a module class needs a `class` statement with a base list and a name that mentions torch (or
+   lightning, a configured base, or a module class of another file of the run). Trivially conservative.
 2. CPython's `ast`: the file's imports and classes (with what each class owns), and the first step of
    the analysis itself: does some class with a base store a plain container on self (or a tensor a
    tensor rule judges)? Only such files are checked once the run knows its module classes.
@@ -20,6 +20,9 @@ from torchlint.settings import Settings, tensor_rules_selected
 _ALWAYS = (b"torch", b"lightning")
 _IDENTIFIER = re.compile(rb"[A-Za-z_][A-Za-z0-9_]*")
 _CLASS_BASES = re.compile(rb"\bclass\s+\w+\s*\(([^)]*)\)")
+# `class <name>(` or `class <name>[` (type parameters, then maybe bases), lines continued by backslashes
+# included; a name is anything up to what ends one.
+_CLASS_WITH_BASES = re.compile(rb"\bclass[\s\\]+[^\s\\(:\[]+[\s\\]*[(\[]")
 TOO_DEEP = "cannot parse: the code nests too deeply for Python to compile"
 
 
@@ -55,7 +58,7 @@ def scan_source(
         text = data.decode("utf-16", errors="replace")
         if "class" in text and ("torch" in text or "lightning" in text):
             return Scan(mentions_torch=True, problem="cannot read: the file is UTF-16; Python source must be UTF-8")
-    if not mentions_torch(data, settings, project_classes):
+    if not may_hold_module_classes(data, settings, project_classes):
         return Scan(mentions_torch=False, base_words=class_base_words(data))
     problem = undecodable(data)
     if problem is not None:
@@ -98,13 +101,12 @@ def read_with_ast(data: bytes, tree: Optional[ast.Module] = None):
 
 def with_states(file, imports: ImportMap) -> ModuleRecords:
     """The module records, each top-level class with what it owns (analysis/class_state.py)."""
-    from torchlint.analysis.class_state import own_state
+    from torchlint.analysis.class_state import own_state, training_lines_of
 
     records = file.records
-    # `x.training` needs the word in the text (NFKC may make it of other characters: not in ASCII text).
-    may_read_training = b"training" in file.data or not file.data.isascii()
+    training_lines = training_lines_of(file.data)  # `x.training` needs the word on a line of the method
     classes = tuple(
-        replace(r, state=own_state(n, imports, may_read_training)) for r, n in zip(records.classes, file.class_nodes)
+        replace(r, state=own_state(n, imports, training_lines)) for r, n in zip(records.classes, file.class_nodes)
     )
     return replace(records, classes=classes)
 
@@ -120,8 +122,8 @@ def file_records(data: bytes, module_name: str, package: str, tree: Optional[ast
     return with_states(file, ImportMap.build(file.records, module_name, package))
 
 
-def mentions_torch(data: bytes, settings: Settings, project_classes: FrozenSet[str] = frozenset()) -> bool:
-    if b"class" not in data:
+def may_hold_module_classes(data: bytes, settings: Settings, project_classes: FrozenSet[str] = frozenset()) -> bool:
+    if _CLASS_WITH_BASES.search(data) is None:
         return False
     if any(needle in data for needle in _needles(settings)):
         return True

@@ -12,9 +12,10 @@ named in `depends_on` and resolved over the whole run by `resolve_states`.
 from __future__ import annotations
 
 import ast
+import bisect
 import builtins
 from collections import deque
-from typing import Callable, Dict, FrozenSet, List, Mapping, Optional, Set, Tuple
+from typing import Callable, Dict, FrozenSet, List, Mapping, Optional, Sequence, Set, Tuple
 
 from torchlint.analysis.ast_names import dotted_name
 from torchlint.analysis.imports import ImportMap, OwnState
@@ -37,9 +38,10 @@ _PURE_MODULES = ("math", "numpy", "operator", "functools", "itertools", "warning
 _TORCH_NAMESPACES_THAT_BUILD = ("torch.nn.", "torch.jit.", "torch.ao.", "torch.quantization.", "torch.fx.")
 
 
-def own_state(node: ast.ClassDef, imports: ImportMap, may_read_training: bool = True) -> OwnState:
-    """`may_read_training`: False when the file's text never says `training`: no method need be read
-    for it, only `__init__` and its helpers for their calls."""
+def own_state(node: ast.ClassDef, imports: ImportMap, training_lines: Optional[Sequence[int]] = None) -> OwnState:
+    """`training_lines`: the lines of the file that say `training` (`training_lines_of`), None when any
+    line may. Only a method on such a line is read for `x.training`; `__init__` and its helpers are read
+    for their calls."""
     methods = {f.name: f for f in node.body if isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef))}
     if _STATE_OVERRIDES & set(methods):
         return OwnState(None)
@@ -65,8 +67,8 @@ def own_state(node: ast.ClassDef, imports: ImportMap, may_read_training: bool = 
             read[name] = _read(methods[name])
         return read[name]
 
-    if may_read_training and any(read_method(name)[0] for name in methods):  # train/eval behaviour
-        owns.add(MODE)
+    if any(read_method(name)[0] for name, f in methods.items() if _may_say_training(f, training_lines)):
+        owns.add(MODE)  # train/eval behaviour
     for method in _init_and_its_helpers(methods, read_method):
         for call in read_method(method)[1]:
             verdict = _call_state(call, imports, methods)
@@ -77,6 +79,31 @@ def own_state(node: ast.ClassDef, imports: ImportMap, may_read_training: bool = 
             if dependency is not None:
                 depends.append(dependency)
     return OwnState(frozenset(owns), tuple(dict.fromkeys(depends)))
+
+
+def training_lines_of(data: bytes) -> Optional[List[int]]:
+    """The lines (1-based, as `ast` counts them) on which the file says `training`, in order; None for a
+    file that is not ASCII, since NFKC may spell the attribute with other characters there."""
+    if not data.isascii():
+        return None
+    lines: List[int] = []
+    line, start = 1, 0
+    position = data.find(b"training")
+    while position >= 0:
+        # Python ends a line at \n, \r\n or a lone \r. A segment starts and ends at a `t`: no \r\n is split.
+        line += data.count(b"\n", start, position) + data.count(b"\r", start, position) - data.count(b"\r\n", start, position)
+        lines.append(line)
+        start = position
+        position = data.find(b"training", position + 1)
+    return lines
+
+
+def _may_say_training(function: ast.AST, training_lines: Optional[Sequence[int]]) -> bool:
+    if training_lines is None:
+        return True
+    first = min([function.lineno, *(d.lineno for d in function.decorator_list)])  # type: ignore[attr-defined]
+    at = bisect.bisect_left(training_lines, first)
+    return at < len(training_lines) and training_lines[at] <= function.end_lineno  # type: ignore[attr-defined]
 
 
 def _init_and_its_helpers(
