@@ -28,7 +28,10 @@ def test_empty_and_comment_only_files(tmp_path):
 
 
 def test_binary_file_named_py(tmp_path):
-    (tmp_path / "blob.py").write_bytes(b"\x00\x01torch class \xff\xfe" * 50)
+    # Bytes that may hold a module class are read, and refused in one line; bytes without a class
+    # statement that has a base list are skipped like any file that cannot hold one.
+    (tmp_path / "blob.py").write_bytes(b"\x00\x01class Net(torch.nn.Module) \xff\xfe" * 50)
+    (tmp_path / "other_blob.py").write_bytes(b"\x00\x01torch class \xff\xfe" * 50)
     shutil.copy(FIXTURES / "positive" / "list_literal.py", tmp_path / "model.py")
     found = _findings(_lint(tmp_path))
     assert [f["code"] for f in found] == ["TL900", "TL001"]
