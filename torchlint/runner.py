@@ -14,13 +14,11 @@ from typing import Any, Callable, Dict, FrozenSet, List, Optional, Sequence, Set
 from torchlint.cache import Cache, index_key, stamp
 from torchlint.diagnostics import Diagnostic, Location
 from torchlint.engine import SYNTAX_ERROR_CODE, FileResult, SourceFile, check_file, scan_file
-from torchlint.fixes.edits import FixError
 from torchlint.files import NOTEBOOK_SUFFIX, module_name
 from torchlint.scan import Scan, simple_names
 from torchlint.settings import Settings
 from torchlint.neighbours import module_class_closure, remembered_neighbours
 from torchlint.torch_knowledge import State
-from torchlint.analysis.class_state import resolve_states
 
 _MAX_INDEX_ROUNDS = 4
 # Starting a pool costs about 0.15 s (a fork, then importing torchlint in each worker). On the research
@@ -245,7 +243,7 @@ def _neighbour_knowledge(
     their bytes, files outside the run). A file's scan, when given, supplies its records."""
     from torchlint.analysis.imports import ImportMap
     from torchlint.neighbours import imported_knowledge
-    from torchlint.scan import file_records
+    from torchlint.scan import file_records, has_class_with_bases
 
     classes: Set[str] = set()
     states: Dict[str, State] = {}
@@ -254,9 +252,12 @@ def _neighbour_knowledge(
         records = scan.records if scan is not None else None
         if records is None:
             try:
-                records = file_records(read_regular_file(path), name, package)
+                data = read_regular_file(path)
             except OSError:
                 continue
+            if not has_class_with_bases(data):
+                continue  # no module class: what it imports cannot matter
+            records = file_records(data, name, package)
         if records is None:
             continue
         imports = ImportMap.build(records, name, package)
@@ -268,12 +269,16 @@ def _neighbour_knowledge(
 
 def _class_states(scans: Dict[str, Scan], module_classes: FrozenSet[str]) -> Dict[str, State]:
     """What an instance of each module class of the run owns, through its bases and the classes it builds."""
+    from torchlint.analysis.class_state import resolve_states
+
     own = {summary.qualified_name: summary.state for scan in scans.values() for summary in scan.classes}
     resolved = resolve_states(own)
     return {name: resolved.get(name) for name in module_classes}
 
 
 def _check_path(task) -> _Outcome:
+    from torchlint.fixes.edits import FixError  # a run without candidates never imports the fixes
+
     path, settings, fix, project_classes, scan, class_states, edits = task
     try:
         source = _source(path)

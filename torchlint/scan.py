@@ -123,11 +123,16 @@ def file_records(data: bytes, module_name: str, package: str, tree: Optional[ast
 
 
 def may_hold_module_classes(data: bytes, settings: Settings, project_classes: FrozenSet[str] = frozenset()) -> bool:
-    if _CLASS_WITH_BASES.search(data) is None:
+    if not has_class_with_bases(data):
         return False
     if any(needle in data for needle in _needles(settings)):
         return True
     return bool(project_classes) and not simple_names(project_classes).isdisjoint(_IDENTIFIER.findall(data))
+
+
+def has_class_with_bases(data: bytes) -> bool:
+    """Whether the bytes may hold a class statement with a base list: no module class without one."""
+    return _CLASS_WITH_BASES.search(data) is not None
 
 
 def class_base_words(data: bytes) -> FrozenSet[bytes]:
