@@ -29,7 +29,8 @@ TOO_DEEP = "cannot parse: the code nests too deeply for Python to compile"
 @dataclass(frozen=True)
 class Scan:
     mentions_torch: bool
-    # The file's imports and classes, as `ast` read them (None where it could not: libcst will try).
+    # The file's imports and classes as `ast` read them, for the check: None where it could not (libcst
+    # will try), and for a file that needs no check (the run, its workers and the cache carry less).
     records: Optional[ModuleRecords] = None
     candidates: bool = False  # some class may hold a finding (or `ast` could not tell)
     classes: Tuple[ClassSummary, ...] = ()
@@ -80,7 +81,7 @@ def scan_source(
         candidates = may_hold_findings(file, imports, trainable, plain_tensors)
     except RecursionError:
         candidates = True  # the check says why it cannot analyse the file
-    return Scan(mentions_torch=True, records=records, candidates=candidates,
+    return Scan(mentions_torch=True, records=records if candidates else None, candidates=candidates,
                 classes=summarise_classes(records.classes, imports), read=file if candidates else None)
 
 
