@@ -12,13 +12,13 @@ named in `depends_on` and resolved over the whole run by `resolve_states`.
 from __future__ import annotations
 
 import ast
-import bisect
 import builtins
 from collections import deque
 from typing import Callable, Dict, FrozenSet, List, Mapping, Optional, Sequence, Set, Tuple
 
 from torchlint.analysis.ast_names import dotted_name
 from torchlint.analysis.imports import ImportMap, OwnState
+from torchlint.analysis.source_lines import lines_saying, says_within
 from torchlint.torch_knowledge import (
     BUFFERS,
     MODE,
@@ -82,28 +82,16 @@ def own_state(node: ast.ClassDef, imports: ImportMap, training_lines: Optional[S
 
 
 def training_lines_of(data: bytes) -> Optional[List[int]]:
-    """The lines (1-based, as `ast` counts them) on which the file says `training`, in order; None for a
-    file that is not ASCII, since NFKC may spell the attribute with other characters there."""
-    if not data.isascii():
-        return None
-    lines: List[int] = []
-    line, start = 1, 0
-    position = data.find(b"training")
-    while position >= 0:
-        # Python ends a line at \n, \r\n or a lone \r. A segment starts and ends at a `t`: no \r\n is split.
-        line += data.count(b"\n", start, position) + data.count(b"\r", start, position) - data.count(b"\r\n", start, position)
-        lines.append(line)
-        start = position
-        position = data.find(b"training", position + 1)
-    return lines
+    """The lines on which the file says `training`; None for a file that is not ASCII, since NFKC may
+    spell the attribute with other characters there."""
+    return lines_saying(data, b"training") if data.isascii() else None
 
 
 def _may_say_training(function: ast.AST, training_lines: Optional[Sequence[int]]) -> bool:
     if training_lines is None:
         return True
-    first = min([function.lineno, *(d.lineno for d in function.decorator_list)])  # type: ignore[attr-defined]
-    at = bisect.bisect_left(training_lines, first)
-    return at < len(training_lines) and training_lines[at] <= function.end_lineno  # type: ignore[attr-defined]
+    decorators = [d.lineno for d in function.decorator_list]  # type: ignore[attr-defined]
+    return says_within(training_lines, function, min(decorators, default=0))
 
 
 def _init_and_its_helpers(

@@ -15,6 +15,7 @@ from torchlint.analysis.class_facts import (
     ClassFacts, ExpressionReader, FactCollector, MethodFacts, read_class, read_function,
 )
 from torchlint.analysis.imports import ClassRecord, ImportStatement, ModuleRecords
+from torchlint.analysis.source_lines import lines_saying, says_within
 from torchlint.analysis.syntax import Expr, Span
 
 _BINARY = {
@@ -79,6 +80,7 @@ class AstFile:
 
     def _read_classes(self) -> List[ClassSyntax]:
         found: List[ClassSyntax] = []
+        class_lines = lines_saying(self.data, b"class")  # a block whose lines never say it holds no class
         pending: List[Tuple[ast.stmt, Tuple[ImportStatement, ...]]] = [(s, ()) for s in reversed(self.tree.body)]
         while pending:
             node, imports = pending.pop()
@@ -86,10 +88,11 @@ class AstFile:
                 reader = _Reader(self)
                 bases = tuple(reader.expression(base.value if isinstance(base, ast.Starred) else base) for base in node.bases)
                 found.append(ClassSyntax(node.name, bases, imports, node))
+            if not isinstance(node, (ast.ClassDef, *_FUNCTIONS, *_BLOCKS)) or not says_within(class_lines, node):
+                continue
             if isinstance(node, _FUNCTIONS):
                 imports = imports + tuple(import_record(s) for s in _local_imports(node.body))
-            if isinstance(node, (ast.ClassDef, *_FUNCTIONS, *_BLOCKS)):
-                pending.extend((c, imports) for c in reversed(list(_nested_statements(node))))
+            pending.extend((c, imports) for c in reversed(list(_nested_statements(node))))
         return found
 
     def class_facts(self, syntax: ClassSyntax, shadowed: FrozenSet[str]) -> ClassFacts:

@@ -1,9 +1,11 @@
-"""What a user class owns: reading only the methods whose lines say `training` gives the full answer."""
+"""Reading only the lines that say a word gives the full answer: what a user class owns (the methods
+that say `training`), and the classes of a file (the blocks that say `class`)."""
 import ast
 
 import pytest
 
 from torchlint.analysis.class_state import own_state, training_lines_of
+from torchlint.analysis.source_lines import lines_saying
 from torchlint.analysis.read_ast import AstFile
 from torchlint.analysis.imports import ImportMap
 from torchlint.torch_knowledge import MODE
@@ -54,3 +56,18 @@ def test_the_methods_on_training_lines_give_the_full_answer(newline):
     gate, plain = states
     assert gate.owns is not None and MODE in gate.owns
     assert plain.owns == frozenset()
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"])
+def test_classes_nested_in_functions_and_blocks_are_found(newline):
+    source = (
+        "import torch.nn as nn\n\n\ndef build(depth):\n    import torch\n    x = 1\n\n    if depth:\n"
+        "        class Inner(torch.nn.Module):\n            def make(self):\n                class Deeper(nn.Module):\n"
+        "                    pass\n                return Deeper\n        return Inner\n\n\n"
+        "def plain():\n    return 'no class statement here'\n\n\nclass Outer(nn.Module):\n    pass\n"
+    )
+    data = source.replace("\n", newline).encode()
+    assert lines_saying(data, b"class") == [9, 11, 18, 21]
+    classes = AstFile(ast.parse(data), data).classes()
+    assert [c.name for c in classes] == ["Inner", "Deeper", "Outer"]
+    assert [len(c.local_imports) for c in classes] == [1, 1, 0]

@@ -1,0 +1,29 @@
+"""Which lines of a file say a word, read off its bytes: a method or block whose lines never say it
+cannot hold what the word spells, so the readers need not walk it."""
+from __future__ import annotations
+
+import bisect
+from typing import Any, List, Sequence
+
+
+def lines_saying(data: bytes, word: bytes) -> List[int]:
+    """The lines (1-based, as `ast` counts them) on which `word` occurs, in order, once per occurrence."""
+    lines: List[int] = []
+    line, start = 1, 0
+    position = data.find(word)
+    while position >= 0:
+        # Python ends a line at \n, \r\n or a lone \r. A segment starts and ends at the word's first byte,
+        # never inside a \r\n.
+        line += data.count(b"\n", start, position) + data.count(b"\r", start, position) - data.count(b"\r\n", start, position)
+        lines.append(line)
+        start = position
+        position = data.find(word, position + 1)
+    return lines
+
+
+def says_within(lines: Sequence[int], node: Any, first: int = 0) -> bool:
+    """Whether one of `lines` lies between the node's first line (or `first`, when earlier: its
+    decorators) and its last."""
+    start = min(node.lineno, first) if first else node.lineno
+    at = bisect.bisect_left(lines, start)
+    return at < len(lines) and lines[at] <= node.end_lineno
