@@ -39,7 +39,31 @@ RESEARCH = "research"
 BIG_FILES = "big files"
 BIG_FILE_BYTES = (1_000_000, 5_000_000)
 SMALL_TORCH_FILE = ROOT / "fixtures" / "positive" / "list_literal.py"
-SMALL_PLAIN_FILE = ROOT / "bench" / "run.py"
+# A helper module of a research repository that does not use torch (bench/run.py itself names torch).
+PLAIN_MODULE = '''"""Configuration helpers."""
+import json
+from dataclasses import dataclass, field
+
+
+@dataclass
+class TrainConfig:
+    epochs: int = 10
+    learning_rate: float = 3e-4
+    tags: list = field(default_factory=list)
+
+
+class Registry(dict):
+    def register(self, name):
+        def add(value):
+            self[name] = value
+            return value
+        return add
+
+
+def load(path):
+    with open(path) as handle:
+        return TrainConfig(**json.load(handle))
+'''
 
 # A child that runs a command and prints its wall time, the CPU time of the command and of every process
 # it waited for (a pool's workers included), and the peak memory of the largest of them.
@@ -269,7 +293,7 @@ def _start_up(args: argparse.Namespace) -> Table:
         "python -c pass": [installed_python, "-c", "pass"],
         'python -c "import libcst"': [installed_python, "-c", "import libcst"],
         "torchlint one small torch file": [installed_torchlint, *quiet, str(SMALL_TORCH_FILE)],
-        "torchlint one file without torch": [installed_torchlint, *quiet, str(SMALL_PLAIN_FILE)],
+        "torchlint one file without torch": [installed_torchlint, *quiet, str(_plain_file())],
     }
     for command in startup.values():  # the first run of each writes bytecode where none was written
         _run(command, 60)
@@ -278,6 +302,13 @@ def _start_up(args: argparse.Namespace) -> Table:
         for name, command in startup.items():
             table[name].append(_run(command, 60))
     return table
+
+
+def _plain_file() -> Path:
+    target = WORK / "plain" / "config.py"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(PLAIN_MODULE)
+    return target
 
 
 def _many_findings_file(classes: int = 1250) -> Path:
@@ -379,7 +410,7 @@ def _import_profile(top: int = 14) -> List[str]:
     python = str(WORK / "venv-torchlint" / "bin" / "python")
     code = "import sys; from torchlint.cli import main; sys.exit(main(sys.argv[1:]))"
     result = subprocess.run(
-        [python, "-X", "importtime", "-c", code, "--no-cache", "--exit-zero", str(SMALL_PLAIN_FILE)],
+        [python, "-X", "importtime", "-c", code, "--no-cache", "--exit-zero", str(_plain_file())],
         capture_output=True, text=True,
     )
     rows = [line for line in result.stderr.splitlines() if line.startswith("import time:") and "|" in line]
