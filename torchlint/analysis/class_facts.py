@@ -365,6 +365,9 @@ class FactCollector:
                 return syn.Attribute(args[0].value, name), args[2].value
         return None
 
+    # The only attribute names `attribute` looks at: a reader need not report the others.
+    WATCHED_ATTRIBUTES: ClassVar[FrozenSet[str]] = _CHILD_ITERATION
+
     def attribute(self, node: syn.Attribute) -> None:
         if self.self_attribute(node) in _CHILD_ITERATION:
             self.facts.iterates_children = True

@@ -281,7 +281,9 @@ def _position(node: ast.AST) -> Tuple[int, int]:
 # --- expressions ------------------------------------------------------------------------------------
 def _arguments(reader: _Reader, node: ast.Call) -> Tuple[syn.Arg, ...]:
     arguments = []
-    for arg in sorted([*node.args, *node.keywords], key=_position):
+    # As written: `f(*a, k=1, *b)` mixes them; each kind alone is in order already.
+    written = sorted([*node.args, *node.keywords], key=_position) if node.args and node.keywords else node.args or node.keywords
+    for arg in written:
         if isinstance(arg, ast.keyword):
             arguments.append(syn.Arg(reader.expression(arg.value), arg.arg, "" if arg.arg else "**"))
         elif isinstance(arg, ast.Starred):
@@ -336,6 +338,8 @@ def _call(reader: _Reader, node: ast.Call) -> Expr:
 
 
 def _attribute(reader: _Reader, node: ast.Attribute) -> Expr:
+    if node.attr not in FactCollector.WATCHED_ATTRIBUTES:  # the event would change nothing
+        return syn.Attribute(reader.expression(node.value), node.attr)
     slot = len(reader.pending)
     reader.pending.append(_UNSET)
     attribute = syn.Attribute(reader.expression(node.value), node.attr)
