@@ -165,17 +165,21 @@ def _roots_of(directory: str) -> List[Path]:
 def check_single_file(source, settings: Settings, tree=None, fix: bool = False, edits: bool = True):
     """One file, as flake8 and the language server see it, knowing the module classes it imports from
     the project's other files on disk. `edits`: as for `engine.check_file`."""
-    from torchlint.engine import check_file, scan_file
-    from torchlint.scan import file_records
+    from torchlint.engine import FileResult, check_file, scan_file
+    from torchlint.scan import file_records, has_class_with_bases
 
+    scan = scan_file(source, settings, frozenset(), tree)
+    if scan.mentions_torch and scan.problem is None and not scan.needs_check:
+        return FileResult(())  # no class may hold a finding, whichever of its bases are module classes
     path = Path(source.filename)
     project_classes: FrozenSet[str] = frozenset()
     states: Dict[str, State] = {}
-    if b"class" in source.data and path.exists():
-        records = file_records(source.data, source.module_name, source.package, tree)
+    if has_class_with_bases(source.data) and path.exists():
+        records = scan.records if scan.records is not None else file_records(source.data, source.module_name, source.package, tree)
         if records is not None:
             imports = ImportMap.build(records, source.module_name, source.package)
             project_classes, states = imported_knowledge(path, imports, settings)
-    scan = scan_file(source, settings, project_classes, tree)
+    if not scan.mentions_torch:  # a base it imports may be a module class
+        scan = scan_file(source, settings, project_classes, tree)
     return check_file(source, settings, fix, project_classes=project_classes, scan=scan, class_states=states, tree=tree,
                       edits=edits)

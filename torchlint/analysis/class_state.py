@@ -14,7 +14,7 @@ from __future__ import annotations
 import ast
 import builtins
 from collections import deque
-from typing import Callable, Dict, FrozenSet, List, Mapping, Optional, Sequence, Set, Tuple
+from typing import Any, Callable, Dict, FrozenSet, List, Mapping, Optional, Sequence, Set, Tuple
 
 from torchlint.analysis.ast_names import dotted_name
 from torchlint.analysis.imports import ImportMap, OwnState
@@ -119,17 +119,29 @@ def _read(function: ast.AST) -> Tuple[bool, List[ast.Call]]:
     pending = deque([function])
     while pending:
         node = pending.popleft()
-        if type(node) is ast.Call:
+        kind = type(node)
+        if kind is ast.Call:
             calls.append(node)  # type: ignore[arg-type]
-        elif type(node) is ast.Attribute and _reads_training(node):
+        elif kind is ast.Attribute and _reads_training(node):
             reads_training = True
-        for name in node._fields:
+        for name in _fields(kind):
             value = getattr(node, name, None)
             if isinstance(value, list):
                 pending.extend(item for item in value if isinstance(item, ast.AST))
             elif isinstance(value, ast.AST):
                 pending.append(value)
     return reads_training, calls
+
+
+_FIELDS: Dict[type, Tuple[str, ...]] = {}
+
+
+def _fields(kind: Any) -> Tuple[str, ...]:
+    """A node type's fields but `ctx` (Load, Store, Del: nothing to find there)."""
+    fields = _FIELDS.get(kind)
+    if fields is None:
+        fields = _FIELDS[kind] = tuple(name for name in kind._fields if name != "ctx")
+    return fields
 
 
 def _reads_training(node: ast.AST) -> bool:
