@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable, Iterator, List, Optional, Tuple
+from typing import Dict, Iterable, Iterator, List, Optional, Tuple
 
 SKIPPED_DIRECTORIES = frozenset(
     (
@@ -80,6 +80,7 @@ def discover(
     exclusions = exclusions or Exclusions(Path.cwd())
     found: List[Path] = []
     seen = set()
+    real_folders: Dict[str, str] = {}
     for raw in paths:
         path = Path(raw)
         if force_exclude and exclusions.excludes_with_parents(path):
@@ -91,11 +92,22 @@ def discover(
         else:
             raise PathNotFound(f"{raw}: no such file or directory")
         for candidate in candidates:
-            key = os.path.realpath(candidate)  # `src src/a.py`, `a.py ../dir/a.py /abs/a.py`: one file
+            key = _real_path(candidate, real_folders)  # `src src/a.py`, `a.py ../dir/a.py /abs/a.py`: one file
             if key not in seen:
                 seen.add(key)
                 found.append(candidate)
     return found
+
+
+def _real_path(path: Path, real_folders: Dict[str, str]) -> str:
+    """`os.path.realpath`, resolving each folder once for all its files (a file that is a link alone)."""
+    if path.is_symlink():
+        return os.path.realpath(path)
+    folder, name = os.path.split(os.path.abspath(path))
+    real = real_folders.get(folder)
+    if real is None:
+        real = real_folders[folder] = os.path.realpath(folder)
+    return os.path.join(real, name)
 
 
 def _walk(root: Path, exclusions: Exclusions, notebooks: bool = True) -> Iterator[Path]:
@@ -116,11 +128,21 @@ def _walk(root: Path, exclusions: Exclusions, notebooks: bool = True) -> Iterato
 def module_name(path: Path) -> Tuple[str, str]:
     """(`pkg.sub.mod`, `pkg.sub`) for pkg/sub/mod.py, climbing while folders hold __init__.py."""
     path = Path(os.path.abspath(path))
-    parts = [] if path.stem == "__init__" else [path.stem]
-    directory = path.parent
-    while (directory / "__init__.py").exists() and directory.parent != directory:
-        parts.insert(0, directory.name)
-        directory = directory.parent
+    parts = [*_packages(str(path.parent))] + ([] if path.stem == "__init__" else [path.stem])
     name = ".".join(parts) or path.stem
     package = ".".join(parts[:-1]) if path.stem != "__init__" else name
     return name, package
+
+
+def forget_packages() -> None:
+    """For a long-lived process (the language server), when an `__init__.py` appears or goes."""
+    _packages.cache_clear()
+
+
+@lru_cache(maxsize=1024)
+def _packages(directory: str) -> Tuple[str, ...]:
+    """The package names a folder's modules live in, outermost first: one climb per folder."""
+    folder = Path(directory)
+    if folder.parent == folder or not (folder / "__init__.py").exists():
+        return ()
+    return (*_packages(str(folder.parent)), folder.name)

@@ -101,6 +101,11 @@ def remembered_neighbours(store: Dict[str, Tuple[Optional[Stamp], Tuple[ClassSum
 def forget(path: str) -> None:
     """The language server calls this when another file changes under it."""
     _SCANS.pop(os.path.abspath(path), None)
+    if os.path.basename(path) == "__init__.py":  # a folder may have become a package, or stopped being one
+        from torchlint.files import forget_packages
+
+        forget_packages()
+        _roots_of.cache_clear()
 
 
 def _scan(path: Path, settings: Settings) -> Tuple[ClassSummary, ...]:
