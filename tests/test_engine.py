@@ -83,10 +83,38 @@ def test_the_scan_changes_no_finding(monkeypatch, settings):
     paths = discover([str(FIXTURES)])
     scanned = run(paths, settings).diagnostics
     monkeypatch.setattr("torchlint.scan.may_hold_module_classes", lambda *args: True)
-    monkeypatch.setattr("torchlint.analysis.module_file.may_hold_findings", lambda *args: True)
+    monkeypatch.setattr(
+        "torchlint.analysis.module_file.classes_that_may_hold_findings", lambda file, *args: file.classes()
+    )
     unscanned = run(paths, settings, jobs=1).diagnostics
     assert scanned == unscanned
     assert scanned
+
+
+@pytest.mark.parametrize(
+    "settings", [Settings(), Settings(select=("TL", "TL007", "TL008"))], ids=["default", "opt-in"]
+)
+def test_a_check_without_the_lines_it_can_skip_finds_and_fixes_the_same(monkeypatch, settings):
+    """In a worker a check parses its file without the classes and functions it can do without
+    (analysis/check_scope.py); in the process that scanned it, it reuses the scan's whole read."""
+    paths = discover([str(FIXTURES)])
+    whole = run(paths, settings, fix=True, jobs=1)
+    import torchlint.engine as engine
+    from dataclasses import replace
+
+    partial_reads = []
+
+    def as_in_a_worker(data, scan, tree=None):
+        read = original(data, replace(scan, read=None), tree)
+        partial_reads.append(bool(scan.skippable))
+        return read
+
+    original = engine.read_for_check
+    monkeypatch.setattr(engine, "read_for_check", as_in_a_worker)
+    partial = run(paths, settings, fix=True, jobs=1)
+    assert partial.diagnostics == whole.diagnostics
+    assert partial.changed == whole.changed
+    assert sum(partial_reads) > 20, "most fixture checks leave something out"
 
 
 @pytest.mark.parametrize(

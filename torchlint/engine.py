@@ -13,7 +13,7 @@ from typing import FrozenSet, List, Mapping, Optional, Tuple, Union
 from torchlint.analysis.imports import ImportMap
 from torchlint.diagnostics import Diagnostic, Fix, Location
 from torchlint.noqa import is_suppressed
-from torchlint.scan import TOO_DEEP, Scan, read_with_ast, scan_source, source_encoding
+from torchlint.scan import TOO_DEEP, Scan, read_for_check, scan_source, source_encoding
 from torchlint.settings import Settings
 from torchlint.torch_knowledge import State
 
@@ -81,8 +81,7 @@ def _check(source: SourceFile, settings: Settings, fix: bool, knowledge, scan: S
 
     text = source.data.decode(source_encoding(source.data))
     try:
-        same = scan.read is not None and scan.read.data == source.data  # not changed on disk since the scan
-        read = scan.read if same else read_with_ast(source.data, tree)
+        read = read_for_check(source.data, scan, tree)
     except RecursionError:
         return _tl900_result(source, settings, 1, 1, TOO_DEEP)
     if read is None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import re
+import zlib
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any, Dict, FrozenSet, Iterable, Optional, Tuple
@@ -38,6 +39,11 @@ class Scan:
     # For a file skipped on its bytes: the words in its class statements' base lists. If one names a
     # module class of the run, the file is scanned again, since its own classes may be modules too.
     base_words: FrozenSet[bytes] = frozenset()
+    # For a check in another process (analysis/check_scope.py): the lines of the top-level classes and
+    # functions it can do without, where the leading imports end, and the CRC-32 of the bytes scanned.
+    skippable: Tuple[Tuple[int, int], ...] = ()
+    header_end: int = 0
+    crc: int = 0
     # A candidate's file as `ast` read it (with the facts the scan read), for a check in this process.
     # Never pickled: a worker or the cache would pay more to copy it than to read the file again.
     read: Any = field(default=None, compare=False, repr=False)
@@ -72,17 +78,23 @@ def scan_source(
         return Scan(mentions_torch=True, problem=TOO_DEEP)
     if file is None:
         return Scan(mentions_torch=True, candidates=True)  # libcst may read newer syntax, or say what is wrong
-    from torchlint.analysis.module_file import may_hold_findings
+    from torchlint.analysis.module_file import classes_that_may_hold_findings
 
     imports = ImportMap.build(file.records, module_name, package)
     records = with_states(file, imports)
+    classes = summarise_classes(records.classes, imports)
     trainable, plain_tensors = tensor_rules_selected(settings)
     try:
-        candidates = may_hold_findings(file, imports, trainable, plain_tensors)
-    except RecursionError:
-        candidates = True  # the check says why it cannot analyse the file
-    return Scan(mentions_torch=True, records=records if candidates else None, candidates=candidates,
-                classes=summarise_classes(records.classes, imports), read=file if candidates else None)
+        holding = classes_that_may_hold_findings(file, imports, trainable, plain_tensors)
+    except RecursionError:  # the check says why it cannot analyse the file
+        return Scan(mentions_torch=True, records=records, candidates=True, classes=classes, read=file)
+    if not holding:
+        return Scan(mentions_torch=True, candidates=False, classes=classes)
+    from torchlint.analysis.check_scope import lines_to_skip
+
+    return Scan(mentions_torch=True, records=records, candidates=True, classes=classes,
+                skippable=lines_to_skip(file.tree, data, [c.node for c in holding]), header_end=file.header_end(),
+                crc=zlib.crc32(data), read=file)
 
 
 def read_with_ast(data: bytes, tree: Optional[ast.Module] = None):
@@ -98,6 +110,25 @@ def read_with_ast(data: bytes, tree: Optional[ast.Module] = None):
         except (SyntaxError, ValueError):
             return None
     return AstFile(tree, data)
+
+
+def read_for_check(data: bytes, scan: Scan, tree: Optional[ast.Module] = None):
+    """The file as its check reads it: the scan's own read in the process that scanned it; elsewhere
+    the file without what the check can do without (analysis/check_scope.py), if the bytes are still
+    those scanned; else the whole file. Raises RecursionError as `read_with_ast` does."""
+    if scan.read is not None and scan.read.data == data:
+        return scan.read
+    if scan.skippable and tree is None and zlib.crc32(data) == scan.crc:
+        from torchlint.analysis.check_scope import without_lines
+        from torchlint.analysis.read_ast import AstFile
+
+        try:
+            return AstFile(ast.parse(without_lines(data, scan.skippable)), data, scan.header_end)
+        except MemoryError as error:
+            raise RecursionError from error
+        except (SyntaxError, ValueError):
+            pass  # never expected: the whole file says what is wrong
+    return read_with_ast(data, tree)
 
 
 def with_states(file, imports: ImportMap) -> ModuleRecords:

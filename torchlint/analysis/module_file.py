@@ -54,12 +54,13 @@ def analyse_module(
     return found
 
 
-def may_hold_findings(file: ReadFile, imports: ImportMap, trainable: bool, plain_tensors: bool) -> bool:
-    """Whether some class with a base could hold a finding, whatever the run knows about module classes:
-    it stores on self a plain container (or a tensor the tensor rules judge). This is the first step of
-    the analysis itself, run before the project's module classes are known."""
+def classes_that_may_hold_findings(file: ReadFile, imports: ImportMap, trainable: bool, plain_tensors: bool) -> List[ClassSyntax]:
+    """The classes with a base that could hold a finding, whatever the run knows about module classes:
+    each stores on self a plain container (or a tensor the tensor rules judge). This is the first step
+    of the analysis itself, run before the project's module classes are known."""
     shadowed = shadowed_builtins(imports)
     resolver = Resolver(imports=imports, project=ProjectKnowledge())
+    found = []
     for syntax in file.classes():
         if not syntax.bases:
             continue
@@ -68,8 +69,8 @@ def may_hold_findings(file: ReadFile, imports: ImportMap, trainable: bool, plain
         if candidate_attributes(facts, class_resolver, shadowed) or (
             (trainable or plain_tensors) and tensor_candidates(facts, class_resolver, trainable, plain_tensors)
         ):
-            return True
-    return False
+            found.append(syntax)
+    return found
 
 
 def _class_resolver(resolver: Resolver, syntax: ClassSyntax) -> Resolver:

@@ -49,9 +49,11 @@ class ClassSyntax:
 class AstFile:
     """A file as CPython's `ast` reads it."""
 
-    def __init__(self, tree: ast.Module, data: bytes) -> None:
+    def __init__(self, tree: ast.Module, data: bytes, header_end: Optional[int] = None) -> None:
+        """`header_end`: known already when `tree` leaves out some of the file (analysis/check_scope.py)."""
         self.tree = tree
         self.data = data
+        self._header_end = header_end
         self._lines: Optional[List[bytes]] = None if data.isascii() else data.splitlines(keepends=True)
         self.records, self.class_nodes = module_records(tree.body)
         self._classes: Optional[List[ClassSyntax]] = None
@@ -59,7 +61,7 @@ class AstFile:
 
     def header_end(self) -> int:
         """The last line of the file's leading imports (or docstring): new imports go below it."""
-        return _header_end(self.tree.body)
+        return _header_end(self.tree.body) if self._header_end is None else self._header_end
 
     # --- positions --------------------------------------------------------------------------------
     def span(self, node: ast.AST) -> Span:

@@ -1,0 +1,72 @@
+"""What the check of a file must read again, once the scan has read it whole.
+
+A finding sits in a class the scan found may hold one (analysis/module_file.py). The check of the file
+reads, besides those classes, everything their analysis may consult: every top-level statement that
+is not a class or a function (imports, assignments, blocks that may define classes), and the top-level
+functions their code names (factories), and the functions those name. Which other top-level classes
+are module classes the check learns from the run's index, not from their code. The rest, usually most
+of a model file, is left out: the check parses the file with those lines blank, so every position is
+where it was.
+"""
+from __future__ import annotations
+
+import ast
+import re
+from typing import Iterable, List, Sequence, Set, Tuple
+
+LineRange = Tuple[int, int]  # first and last line, 1-based
+
+_IDENTIFIER = re.compile(rb"[A-Za-z_][A-Za-z0-9_]*")
+_DEFINITIONS = (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)
+
+
+def lines_to_skip(tree: ast.Module, data: bytes, holding: Iterable[ast.ClassDef]) -> Tuple[LineRange, ...]:
+    """The line ranges of the top-level classes and functions the check of the file can do without.
+    `holding`: the classes (nested ones included) that may hold a finding."""
+    statements = [(_first_line(s), s.end_lineno or s.lineno, s) for s in tree.body]
+    needed_lines = [node.lineno for node in holding]
+    skipped: List[Tuple[int, int, ast.stmt]] = []
+    for first, last, statement in statements:
+        if isinstance(statement, _DEFINITIONS) and not any(first <= line <= last for line in needed_lines):
+            skipped.append((first, last, statement))
+    if not data.isascii():  # a name may be spelt with other characters: keep every function
+        skipped = [entry for entry in skipped if isinstance(entry[2], ast.ClassDef)]
+    else:
+        skipped = _without_named_functions(skipped, data)
+    return tuple((first, last) for first, last, _ in skipped)
+
+
+def without_lines(data: bytes, ranges: Sequence[LineRange]) -> bytes:
+    """The source with the lines of `ranges` blank. Each keeps its own line ending (\\n, \\r\\n or \\r):
+    a \\n after a line that ends in a lone \\r would join the two."""
+    if not ranges:
+        return data
+    lines = data.splitlines(keepends=True)
+    for first, last in ranges:
+        for index in range(first - 1, last):
+            line = lines[index]
+            lines[index] = line[len(line.rstrip(b"\r\n")):]
+    return b"".join(lines)
+
+
+def _without_named_functions(skipped: List[Tuple[int, int, ast.stmt]], data: bytes) -> List[Tuple[int, int, ast.stmt]]:
+    """Keep (out of `skipped`) each function whose name the kept text says, until no more is named."""
+    lines = data.splitlines(keepends=True)
+    dropped = {index for first, last, _ in skipped for index in range(first - 1, last)}
+    named: Set[bytes] = set(_IDENTIFIER.findall(b"".join(line for i, line in enumerate(lines) if i not in dropped)))
+    remaining = list(skipped)
+    changed = True
+    while changed:
+        changed = False
+        for entry in list(remaining):
+            first, last, statement = entry
+            if not isinstance(statement, ast.ClassDef) and statement.name.encode() in named:  # type: ignore[attr-defined]
+                remaining.remove(entry)
+                named.update(_IDENTIFIER.findall(b"".join(lines[first - 1: last])))
+                changed = True
+    return remaining
+
+
+def _first_line(statement: ast.stmt) -> int:
+    decorators = getattr(statement, "decorator_list", ())
+    return min([statement.lineno, *(d.lineno for d in decorators)])
