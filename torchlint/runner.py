@@ -223,11 +223,15 @@ def _index(scans: Dict[str, Scan], settings: Settings, workers: _Workers, cache,
         project_classes = grown
         again = [Path(p) for p, scan in scans.items() if not scan.mentions_torch and not names.isdisjoint(scan.base_words)]
         rescanned = workers.map(_scan_path, [(p, settings, project_classes) for p in again], _scans_worth_a_pool(again, stamps))
+        grew = False
         for path, scan in zip(again, rescanned):
             if scan.mentions_torch:
                 scans[str(path)] = scan
+                grew = True
                 if cache:
                     cache.store_scan(str(path), stamps[str(path)], scan)
+        if not grew:
+            break  # no scan changed: the closure would come out the same
     return project_classes
 
 
