@@ -3,8 +3,10 @@
 1. bytes: a module class needs a `class` statement with a base list and a name that mentions torch (or
    lightning, a configured base, or a module class of another file of the run). Trivially conservative.
 2. CPython's `ast`: the file's imports and classes (with what each class owns), and the first step of
-   the analysis itself: does some class with a base store a plain container on self (or a tensor a
-   tensor rule judges)? Only such files are checked once the run knows its module classes.
+   the analysis itself: which classes with a base store a plain container on self (or a tensor a
+   tensor rule judges)? Only files with such a class are checked once the run knows its module
+   classes, and a check in another process reads only what those classes need
+   (analysis/check_scope.py).
 """
 from __future__ import annotations
 
