@@ -3,8 +3,10 @@ from __future__ import annotations
 
 import contextlib
 import io
+import subprocess
+import sys
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Sequence, Tuple
 
 from torchlint.cli import main
 
@@ -25,3 +27,16 @@ def run_cli(args: Sequence[str], cache: bool = False) -> CliResult:
         except SystemExit as exit_:
             code = exit_.code if isinstance(exit_.code, int) else 2
     return CliResult(code, out.getvalue(), err.getvalue())
+
+
+def main_in_a_fresh_interpreter(module: str, args: Sequence[str], watched: str) -> Tuple[str, bool, int]:
+    """Run `module.main(args)` in a new interpreter: (what it printed, whether it imported `watched`,
+    its exit code)."""
+    script = (
+        f"import sys; from {module} import main; code = main({list(args)!r}); "
+        f"print({watched!r} in sys.modules, code)"
+    )
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout
+    *printed, last = out.splitlines()
+    imported, code = last.split()
+    return "\n".join(printed), imported == "True", int(code)

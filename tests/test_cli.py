@@ -1,10 +1,8 @@
 """The command line: exit codes, output formats, selection, --explain, bad input."""
 import json
 import shutil
-import subprocess
-import sys
 
-from tests.cli_runner import run_cli
+from tests.cli_runner import main_in_a_fresh_interpreter, run_cli
 from tests.fixture_cases import FIXTURES
 from torchlint import __version__
 
@@ -40,14 +38,10 @@ def test_unsafe_fixes_are_hidden_until_asked_for():
 
 def test_a_check_in_a_text_format_never_imports_libcst():
     # Only the JSON formats show a fix's edits, which libcst renders; the others need its title.
-    script = (
-        "import sys; from torchlint.cli import main; "
-        f"code = main(['--no-cache', '--output-format', 'concise', {str(LIST_LITERAL)!r}]); "
-        "print('libcst' in sys.modules, code)"
-    )
-    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout
-    assert "TL001 [*]" in out
-    assert out.splitlines()[-1] == "False 1"
+    args = ["--no-cache", "--output-format", "concise", str(LIST_LITERAL)]
+    printed, imported, code = main_in_a_fresh_interpreter("torchlint.cli", args, watched="libcst")
+    assert "TL001 [*]" in printed
+    assert (imported, code) == (False, 1)
 
 
 def test_json_output_follows_ruffs_shape():

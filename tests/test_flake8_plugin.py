@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from tests.cli_runner import run_cli
+from tests.cli_runner import main_in_a_fresh_interpreter, run_cli
 from tests.fixture_cases import FIXTURES
 
 pytest.importorskip("flake8")
@@ -86,11 +86,7 @@ def test_flake8_lists_plugin_options():
 
 def test_the_plugin_never_imports_libcst():
     # flake8 shows no fix, so the plugin renders none: editors pay for `ast` and the analysis only.
-    script = (
-        "import sys; from flake8.main.cli import main; "
-        f"code = main(['--select', 'TL', {str(FIXTURES / 'positive' / 'list_literal.py')!r}]); "
-        "print('libcst' in sys.modules, code)"
-    )
-    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout
-    assert "TL001" in out
-    assert out.splitlines()[-1] == "False 1"
+    args = ["--select", "TL", str(FIXTURES / "positive" / "list_literal.py")]
+    printed, imported, code = main_in_a_fresh_interpreter("flake8.main.cli", args, watched="libcst")
+    assert "TL001" in printed
+    assert (imported, code) == (False, 1)
