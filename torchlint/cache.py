@@ -7,7 +7,6 @@ results are also tied to the run's index of module classes.
 from __future__ import annotations
 
 import os
-from dataclasses import replace
 from pathlib import Path
 from typing import Any, Dict, Optional, Tuple
 
@@ -70,8 +69,7 @@ class Cache:
 
     def store_scan(self, path: str, current: Optional[Stamp], scan) -> None:
         if current is not None:
-            # A file libcst never reads needs only its verdict and classes: keep the cache small.
-            self.scans[path] = (current, scan if scan.needs_check else replace(scan, records=None))
+            self.scans[path] = (current, scan)  # a scan keeps records only for a file that needs a check
             self.changed = True
 
     def store_result(self, path: str, current: Optional[Stamp], index_key: str, result) -> None:

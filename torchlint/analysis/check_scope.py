@@ -14,6 +14,8 @@ import ast
 import re
 from typing import Iterable, List, Sequence, Set, Tuple
 
+from torchlint.analysis.source_lines import statement_lines
+
 LineRange = Tuple[int, int]  # first and last line, 1-based
 
 _IDENTIFIER = re.compile(rb"[A-Za-z_][A-Za-z0-9_]*")
@@ -23,7 +25,7 @@ _DEFINITIONS = (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)
 def lines_to_skip(tree: ast.Module, data: bytes, holding: Iterable[ast.ClassDef]) -> Tuple[LineRange, ...]:
     """The line ranges of the top-level classes and functions the check of the file can do without.
     `holding`: the classes (nested ones included) that may hold a finding."""
-    statements = [(_first_line(s), s.end_lineno or s.lineno, s) for s in tree.body]
+    statements = [(*statement_lines(s), s) for s in tree.body]
     needed_lines = [node.lineno for node in holding]
     skipped: List[Tuple[int, int, ast.stmt]] = []
     for first, last, statement in statements:
@@ -65,8 +67,3 @@ def _without_named_functions(skipped: List[Tuple[int, int, ast.stmt]], data: byt
                 named.update(_IDENTIFIER.findall(b"".join(lines[first - 1: last])))
                 changed = True
     return remaining
-
-
-def _first_line(statement: ast.stmt) -> int:
-    decorators = getattr(statement, "decorator_list", ())
-    return min([statement.lineno, *(d.lineno for d in decorators)])

@@ -88,10 +88,7 @@ def training_lines_of(data: bytes) -> Optional[List[int]]:
 
 
 def _may_say_training(function: ast.AST, training_lines: Optional[Sequence[int]]) -> bool:
-    if training_lines is None:
-        return True
-    decorators = [d.lineno for d in function.decorator_list]  # type: ignore[attr-defined]
-    return says_within(training_lines, function, min(decorators, default=0))
+    return training_lines is None or says_within(training_lines, function)
 
 
 def _init_and_its_helpers(

@@ -3,7 +3,7 @@ cannot hold what the word spells, so the readers need not walk it."""
 from __future__ import annotations
 
 import bisect
-from typing import Any, List, Sequence
+from typing import Any, List, Sequence, Tuple
 
 
 def lines_saying(data: bytes, word: bytes) -> List[int]:
@@ -21,9 +21,14 @@ def lines_saying(data: bytes, word: bytes) -> List[int]:
     return lines
 
 
-def says_within(lines: Sequence[int], node: Any, first: int = 0) -> bool:
-    """Whether one of `lines` lies between the node's first line (or `first`, when earlier: its
-    decorators) and its last."""
-    start = min(node.lineno, first) if first else node.lineno
-    at = bisect.bisect_left(lines, start)
-    return at < len(lines) and lines[at] <= node.end_lineno
+def statement_lines(statement: Any) -> Tuple[int, int]:
+    """The first and last line of an `ast` statement, its decorators included."""
+    decorators = getattr(statement, "decorator_list", ())
+    return min([statement.lineno, *(d.lineno for d in decorators)]), statement.end_lineno or statement.lineno
+
+
+def says_within(lines: Sequence[int], statement: Any) -> bool:
+    """Whether one of `lines` lies within the statement (`statement_lines`)."""
+    first, last = statement_lines(statement)
+    at = bisect.bisect_left(lines, first)
+    return at < len(lines) and lines[at] <= last
