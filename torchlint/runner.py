@@ -67,7 +67,7 @@ def run(
                 fresh.append(path)
             else:
                 scans[str(path)] = cached
-        fresh.sort(key=lambda p: -(stamps[str(p)] or (0, 0))[1])  # the biggest first: workers end together
+        fresh.sort(key=lambda p: -_size(p, stamps))  # the biggest first: workers end together
         scanned = workers.map(_scan_path, [(p, settings, known) for p in fresh], _scans_worth_a_pool(fresh, stamps))
         scans.update(zip(map(str, fresh), scanned))
         if cache:
@@ -167,8 +167,12 @@ class _Workers:
 
 
 def _scans_worth_a_pool(paths: Sequence[Path], stamps: Dict[str, Any]) -> bool:
-    size = sum((stamps.get(str(p)) or (0, 0))[1] for p in paths)
-    return len(paths) >= SCANS_WORTH_A_POOL or size >= BYTES_WORTH_A_POOL
+    return len(paths) >= SCANS_WORTH_A_POOL or sum(_size(p, stamps) for p in paths) >= BYTES_WORTH_A_POOL
+
+
+def _size(path: Path, stamps: Dict[str, Any]) -> int:
+    """The file's size as its stamp (modification time, size) says; 0 when it has none."""
+    return (stamps.get(str(path)) or (0, 0))[1]
 
 
 def _start_worker(parent: int) -> None:

@@ -18,10 +18,10 @@ from functools import lru_cache
 from typing import Any, Dict, FrozenSet, Iterable, Optional, Tuple
 
 from torchlint.analysis.imports import ClassSummary, ImportMap, ModuleRecords, summarise_classes
+from torchlint.analysis.source_lines import IDENTIFIER
 from torchlint.settings import Settings, tensor_rules_selected
 
 _ALWAYS = (b"torch", b"lightning")
-_IDENTIFIER = re.compile(rb"[A-Za-z_][A-Za-z0-9_]*")
 _CLASS_BASES = re.compile(rb"\bclass\s+\w+\s*\(([^)]*)\)")
 # `class <name>(` or `class <name>[` (type parameters, then maybe bases), lines continued by backslashes
 # included; a name is anything up to what ends one.
@@ -104,14 +104,8 @@ def read_with_ast(data: bytes, tree: Optional[ast.Module] = None):
     RecursionError when CPython cannot compile it for its depth."""
     from torchlint.analysis.read_ast import AstFile
 
-    if tree is None:
-        try:
-            tree = ast.parse(data)
-        except MemoryError as error:
-            raise RecursionError from error
-        except (SyntaxError, ValueError):
-            return None
-    return AstFile(tree, data)
+    tree = tree if tree is not None else _parse(data)
+    return None if tree is None else AstFile(tree, data)
 
 
 def read_for_check(data: bytes, scan: Scan, tree: Optional[ast.Module] = None):
@@ -124,13 +118,20 @@ def read_for_check(data: bytes, scan: Scan, tree: Optional[ast.Module] = None):
         from torchlint.analysis.check_scope import without_lines
         from torchlint.analysis.read_ast import AstFile
 
-        try:
-            return AstFile(ast.parse(without_lines(data, scan.skippable)), data, scan.header_end)
-        except MemoryError as error:
-            raise RecursionError from error
-        except (SyntaxError, ValueError):
-            pass  # never expected: the whole file says what is wrong
+        partial = _parse(without_lines(data, scan.skippable))
+        if partial is not None:  # never expected to fail: if it did, the whole file says what is wrong
+            return AstFile(partial, data, scan.header_end)
     return read_with_ast(data, tree)
+
+
+def _parse(data: bytes) -> Optional[ast.Module]:
+    """CPython's `ast` of the bytes; None when it cannot parse them, RecursionError when too deep."""
+    try:
+        return ast.parse(data)
+    except MemoryError as error:
+        raise RecursionError from error
+    except (SyntaxError, ValueError):
+        return None
 
 
 def with_states(file, imports: ImportMap) -> ModuleRecords:
@@ -161,7 +162,7 @@ def may_hold_module_classes(data: bytes, settings: Settings, project_classes: Fr
         return False
     if any(needle in data for needle in _needles(settings)):
         return True
-    return bool(project_classes) and not simple_names(project_classes).isdisjoint(_IDENTIFIER.findall(data))
+    return bool(project_classes) and not simple_names(project_classes).isdisjoint(IDENTIFIER.findall(data))
 
 
 def has_class_with_bases(data: bytes) -> bool:
@@ -171,7 +172,7 @@ def has_class_with_bases(data: bytes) -> bool:
 
 def class_base_words(data: bytes) -> FrozenSet[bytes]:
     """The identifiers in the base lists of `class X(...)` statements, read off the bytes."""
-    return frozenset(word for bases in _CLASS_BASES.findall(data) for word in _IDENTIFIER.findall(bases))
+    return frozenset(word for bases in _CLASS_BASES.findall(data) for word in IDENTIFIER.findall(bases))
 
 
 def _needles(settings: Settings) -> Iterable[bytes]:

@@ -11,14 +11,12 @@ where it was.
 from __future__ import annotations
 
 import ast
-import re
 from typing import Iterable, List, Sequence, Set, Tuple
 
-from torchlint.analysis.source_lines import statement_lines
+from torchlint.analysis.source_lines import IDENTIFIER, statement_lines
 
 LineRange = Tuple[int, int]  # first and last line, 1-based
 
-_IDENTIFIER = re.compile(rb"[A-Za-z_][A-Za-z0-9_]*")
 _DEFINITIONS = (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)
 
 
@@ -55,7 +53,7 @@ def _without_named_functions(skipped: List[Tuple[int, int, ast.stmt]], data: byt
     """Keep (out of `skipped`) each function whose name the kept text says, until no more is named."""
     lines = data.splitlines(keepends=True)
     dropped = {index for first, last, _ in skipped for index in range(first - 1, last)}
-    named: Set[bytes] = set(_IDENTIFIER.findall(b"".join(line for i, line in enumerate(lines) if i not in dropped)))
+    named: Set[bytes] = set(IDENTIFIER.findall(b"".join(line for i, line in enumerate(lines) if i not in dropped)))
     remaining = list(skipped)
     changed = True
     while changed:
@@ -64,6 +62,6 @@ def _without_named_functions(skipped: List[Tuple[int, int, ast.stmt]], data: byt
             first, last, statement = entry
             if not isinstance(statement, ast.ClassDef) and statement.name.encode() in named:  # type: ignore[attr-defined]
                 remaining.remove(entry)
-                named.update(_IDENTIFIER.findall(b"".join(lines[first - 1: last])))
+                named.update(IDENTIFIER.findall(b"".join(lines[first - 1: last])))
                 changed = True
     return remaining
