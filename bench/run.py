@@ -22,6 +22,7 @@ import signal
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 import venv
 from importlib import metadata
@@ -306,8 +307,13 @@ def _start_up(args: argparse.Namespace) -> Table:
 
 
 def _plain_file() -> Path:
-    target = WORK / "plain" / "config.py"
-    target.parent.mkdir(parents=True, exist_ok=True)
+    """A helper module of a user's project that runs torchlint from pre-commit. It lies outside this
+    checkout: a run reads the pyproject.toml files above the file for a [tool.torchlint] table, and
+    this checkout's names torchlint (a TOML parse users' projects do not pay)."""
+    project = Path(tempfile.gettempdir()) / "torchlint-bench-plain-project"
+    project.mkdir(exist_ok=True)
+    (project / "pyproject.toml").write_text('[project]\nname = "helpers"\nversion = "1.0"\n')
+    target = project / "config.py"
     target.write_text(PLAIN_MODULE)
     return target
 

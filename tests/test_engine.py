@@ -7,7 +7,7 @@ import pytest
 from torchlint import fix_source, lint_source
 from torchlint.files import discover
 from torchlint.runner import run
-from torchlint.scan import may_hold_module_classes
+from torchlint.byte_skip import may_hold_module_classes
 from torchlint.settings import Settings
 from tests.fixture_cases import FIXTURES
 

@@ -2,7 +2,11 @@
 
 The public API is loaded on first use, so `python -m torchlint` on a file without torch starts fast.
 """
-from typing import Any
+from __future__ import annotations
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 __version__ = "0.1.0"
 

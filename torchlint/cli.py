@@ -1,21 +1,19 @@
 """`torchlint [--fix] PATH...`: argument parsing and exit codes; the work is the runner's."""
 from __future__ import annotations
 
-import argparse
-import difflib
 import sys
-from pathlib import Path
-from typing import List, Optional, Sequence, Set, Tuple
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # the module imports almost nothing: see torchlint/quick_answer.py
+    import argparse
+    from typing import List, Optional, Sequence, Set, Tuple
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
 
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str):  # argparse exits 2 with usage; keep its exit code, one line
-        self.exit(EXIT_ERROR, f"torchlint: error: {message}\n")
-
-
 def _codes(value: str) -> List[str]:
+    import argparse
+
     from torchlint.config import selector_problem
 
     codes = [code.strip().upper() for code in value.split(",") if code.strip()]
@@ -27,8 +25,14 @@ def _codes(value: str) -> List[str]:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    import argparse
+
     from torchlint import __version__
     from torchlint.reporters import FORMATS
+
+    class _Parser(argparse.ArgumentParser):
+        def error(self, message: str):  # argparse exits 2 with usage; keep its exit code, one line
+            self.exit(EXIT_ERROR, f"torchlint: error: {message}\n")
 
     parser = _Parser(prog="torchlint", description="Find nn.Modules and nn.Parameters that PyTorch never registers.")
     parser.add_argument("paths", nargs="*", metavar="PATH", help="files or directories to check (default: .)")
@@ -56,6 +60,12 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     arguments = list(sys.argv[1:] if argv is None else argv)
     if arguments[:1] == ["server"]:  # `torchlint server`; lint a folder named server as ./server
         return _serve()
+    from torchlint.quick_answer import answer
+
+    quick = answer(arguments)
+    if quick is not None:
+        sys.stdout.write(quick)
+        return EXIT_CLEAN
     parser = build_parser()
     args = parser.parse_args(arguments)
     from torchlint.lifecycle import Terminated, stop_signals_end_the_run
@@ -87,6 +97,8 @@ def _serve() -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
     from torchlint.config import ConfigError, find_pyproject, load, with_overrides
     from torchlint.files import Exclusions, PathNotFound, discover
     from torchlint.runner import run
@@ -187,6 +199,8 @@ def _write(changed, write_atomically) -> Tuple[Set[str], Set[str]]:
 
 
 def _unified_diff(name: str, before: bytes, after: bytes) -> str:
+    import difflib
+
     old = before.decode("utf-8", errors="replace").splitlines(keepends=True)
     new = after.decode("utf-8", errors="replace").splitlines(keepends=True)
     return "".join(difflib.unified_diff(old, new, fromfile=name, tofile=name))

@@ -171,7 +171,8 @@ def check_single_file(source, settings: Settings, tree=None, fix: bool = False, 
     """One file, as flake8 and the language server see it, knowing the module classes it imports from
     the project's other files on disk. `edits`: as for `engine.check_file`."""
     from torchlint.engine import FileResult, check_file, scan_file
-    from torchlint.scan import file_records, has_class_with_bases
+    from torchlint.byte_skip import has_class_with_bases
+    from torchlint.scan import file_records
 
     scan = scan_file(source, settings, frozenset(), tree)
     if scan.mentions_torch and scan.problem is None and not scan.needs_check:

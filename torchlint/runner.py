@@ -15,7 +15,8 @@ from torchlint.cache import Cache, index_key, stamp
 from torchlint.diagnostics import Diagnostic, Location
 from torchlint.engine import SYNTAX_ERROR_CODE, FileResult, SourceFile, check_file, scan_file
 from torchlint.files import NOTEBOOK_SUFFIX, module_name
-from torchlint.scan import Scan, simple_names
+from torchlint.byte_skip import simple_names
+from torchlint.scan import Scan
 from torchlint.settings import Settings
 from torchlint.neighbours import module_class_closure, remembered_neighbours
 from torchlint.torch_knowledge import State
@@ -251,7 +252,8 @@ def _neighbour_knowledge(
     their bytes, files outside the run). A file's scan, when given, supplies its records."""
     from torchlint.analysis.imports import ImportMap
     from torchlint.neighbours import imported_knowledge
-    from torchlint.scan import file_records, has_class_with_bases
+    from torchlint.byte_skip import has_class_with_bases
+    from torchlint.scan import file_records
 
     classes: Set[str] = set()
     states: Dict[str, State] = {}

@@ -1,7 +1,7 @@
 """The cheap look at a file, before anything is judged: enough to skip it, and to index its classes.
 
-1. bytes: a module class needs a `class` statement with a base list and a name that mentions torch (or
-   lightning, a configured base, or a module class of another file of the run). Trivially conservative.
+1. bytes (byte_skip.py): a module class needs a `class` statement with a base list and a name that
+   mentions torch (or lightning, a configured base, or a module class of another file of the run).
 2. CPython's `ast`: the file's imports and classes (with what each class owns), and the first step of
    the analysis itself: which classes with a base store a plain container on self (or a tensor a
    tensor rule judges)? Only files with such a class are checked once the run knows its module
@@ -11,21 +11,14 @@
 from __future__ import annotations
 
 import ast
-import re
 import zlib
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
-from typing import Any, Dict, FrozenSet, Iterable, Optional, Tuple
+from typing import Any, Dict, FrozenSet, Optional, Tuple
 
 from torchlint.analysis.imports import ClassSummary, ImportMap, ModuleRecords, summarise_classes
-from torchlint.analysis.source_lines import IDENTIFIER
+from torchlint.byte_skip import class_base_words, may_hold_module_classes
 from torchlint.settings import Settings, tensor_rules_selected
 
-_ALWAYS = (b"torch", b"lightning")
-_CLASS_BASES = re.compile(rb"\bclass\s+\w+\s*\(([^)]*)\)")
-# `class <name>(` or `class <name>[` (type parameters, then maybe bases), lines continued by backslashes
-# included; a name is anything up to what ends one.
-_CLASS_WITH_BASES = re.compile(rb"\bclass[\s\\]+[^\s\\(:\[]+[\s\\]*[(\[]")
 TOO_DEEP = "cannot parse: the code nests too deeply for Python to compile"
 
 
@@ -155,35 +148,6 @@ def file_records(data: bytes, module_name: str, package: str, tree: Optional[ast
     if file is None:
         return None
     return with_states(file, ImportMap.build(file.records, module_name, package))
-
-
-def may_hold_module_classes(data: bytes, settings: Settings, project_classes: FrozenSet[str] = frozenset()) -> bool:
-    if not has_class_with_bases(data):
-        return False
-    if any(needle in data for needle in _needles(settings)):
-        return True
-    return bool(project_classes) and not simple_names(project_classes).isdisjoint(IDENTIFIER.findall(data))
-
-
-def has_class_with_bases(data: bytes) -> bool:
-    """Whether the bytes may hold a class statement with a base list: no module class without one."""
-    return _CLASS_WITH_BASES.search(data) is not None
-
-
-def class_base_words(data: bytes) -> FrozenSet[bytes]:
-    """The identifiers in the base lists of `class X(...)` statements, read off the bytes."""
-    return frozenset(word for bases in _CLASS_BASES.findall(data) for word in IDENTIFIER.findall(bases))
-
-
-def _needles(settings: Settings) -> Iterable[bytes]:
-    yield from _ALWAYS
-    for qualified in (*settings.module_bases, *settings.module_factories):
-        yield qualified.rsplit(".", 1)[-1].encode("utf-8")
-
-
-@lru_cache(maxsize=8)
-def simple_names(qualified_names: FrozenSet[str]) -> FrozenSet[bytes]:
-    return frozenset(name.rsplit(".", 1)[-1].encode("utf-8") for name in qualified_names)
 
 
 def source_encoding(data: bytes) -> str:

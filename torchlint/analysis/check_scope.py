@@ -13,7 +13,8 @@ from __future__ import annotations
 import ast
 from typing import Iterable, List, Sequence, Set, Tuple
 
-from torchlint.analysis.source_lines import IDENTIFIER, statement_lines
+from torchlint.analysis.source_lines import statement_lines
+from torchlint.byte_skip import IDENTIFIER
 
 LineRange = Tuple[int, int]  # first and last line, 1-based
 

@@ -3,11 +3,7 @@ cannot hold what the word spells, so the readers need not walk it."""
 from __future__ import annotations
 
 import bisect
-import re
 from typing import Any, List, Sequence, Tuple
-
-# An ASCII identifier in a file's bytes (a file that is not ASCII needs more care from its caller).
-IDENTIFIER = re.compile(rb"[A-Za-z_][A-Za-z0-9_]*")
 
 
 def lines_saying(data: bytes, word: bytes) -> List[int]:
