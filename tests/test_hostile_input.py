@@ -204,8 +204,10 @@ def test_a_damaged_cache_is_treated_as_empty(tmp_path, monkeypatch, damage):
     (tmp_path / "a.py").write_bytes(MODEL)
     monkeypatch.chdir(tmp_path)
     assert run_cli(["a.py"], cache=True).exit_code == 1
-    (cache_file,) = (tmp_path / ".torchlint_cache").glob("*.pickle")
-    data = cache_file.read_bytes()
-    cache_file.write_bytes({"truncated": data[: len(data) // 2], "garbage": b"\x80\x04garbage", "empty": b""}[damage])
+    cache_files = list((tmp_path / ".torchlint_cache").glob("*.pickle"))
+    assert len(cache_files) == 2  # results, scans
+    for cache_file in cache_files:
+        data = cache_file.read_bytes()
+        cache_file.write_bytes({"truncated": data[: len(data) // 2], "garbage": b"\x80\x04garbage", "empty": b""}[damage])
     result = run_cli(["a.py"], cache=True)
     assert result.exit_code == 1 and "TL001" in result.stdout and result.stderr == ""

@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 from functools import lru_cache
 from pathlib import Path
-from typing import Dict, FrozenSet, Iterable, List, Optional, Set, Tuple
+from typing import Callable, Dict, FrozenSet, Iterable, List, Optional, Set, Tuple
 
 from torchlint.analysis.class_state import resolve_states
 from torchlint.analysis.imports import ClassSummary, ImportMap
@@ -22,6 +22,10 @@ from torchlint.torch_knowledge import EXTRA_MODULE_BASES, State, torch_nn_class_
 
 _MAX_FILES = 64  # how many modules one file's imports may pull in
 _SCANS: Dict[str, Tuple[Optional[Stamp], Tuple[ClassSummary, ...]]] = {}
+# What lookups asked the file system in this process, and its answers: ("file", path) -> is it a file,
+# ("exists", path) -> does it exist, ("stamp", path) -> the stamp of a module read. A run remembers
+# them with what it derived from them (runner.py), which holds while every answer is the same.
+_ANSWERS: Dict[Tuple[str, str], object] = {}
 
 
 def module_class_closure(
@@ -116,7 +120,7 @@ def _scan(path: Path, settings: Settings) -> Tuple[ClassSummary, ...]:
     from torchlint.scan import file_records
 
     key = os.path.abspath(path)
-    current = stamp(path)
+    current = _ANSWERS["stamp", key] = stamp(path)
     cached = _SCANS.get(key)
     if cached is not None and cached[0] == current and current is not None:
         return cached[1]
@@ -143,7 +147,7 @@ def _module_file(qualified: str, importer: Path) -> Optional[Path]:
         for end in range(len(parts), 0, -1):
             base = root.joinpath(*parts[:end])
             for candidate in (base.with_suffix(".py"), base / "__init__.py"):
-                if candidate.is_file():
+                if _asked("file", candidate):
                     return candidate
     return None
 
@@ -156,15 +160,33 @@ def _roots(importer: Path) -> List[Path]:
 def _roots_of(directory: str) -> List[Path]:
     folder = Path(directory)
     package_root = folder
-    while (package_root / "__init__.py").exists() and package_root.parent != package_root:
+    while _asked("exists", package_root / "__init__.py") and package_root.parent != package_root:
         package_root = package_root.parent
     roots = [package_root]
     for parent in (folder, *folder.parents):
         if parent not in roots:
             roots.append(parent)
-        if (parent / ".git").exists() or (parent / "pyproject.toml").exists():
+        if _asked("exists", parent / ".git") or _asked("exists", parent / "pyproject.toml"):
             break
     return roots
+
+
+def _asked(kind: str, path: Path) -> bool:
+    answer = _ANSWERS[kind, str(path)] = path.is_file() if kind == "file" else path.exists()
+    return answer
+
+
+def disk_answers() -> Tuple[Tuple[str, str, object], ...]:
+    """What the lookups of this process asked the file system, with its answers."""
+    return tuple((kind, path, answer) for (kind, path), answer in _ANSWERS.items())
+
+
+def disk_answers_hold(answers: Iterable[Tuple[str, str, object]]) -> bool:
+    """Whether the file system would answer every question the same way now."""
+    ask: Dict[str, Callable[[str], object]] = {
+        "file": os.path.isfile, "exists": os.path.exists, "stamp": lambda path: stamp(Path(path)),
+    }
+    return all(ask[kind](path) == answer for kind, path, answer in answers)
 
 
 def check_single_file(source, settings: Settings, tree=None, fix: bool = False, edits: bool = True):

@@ -11,14 +11,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Dict, FrozenSet, List, Optional, Sequence, Set, Tuple, TypeVar
 
-from torchlint.cache import Cache, index_key, stamp
+from torchlint.cache import Cache, RememberedRun, digest, index_key, stamp
 from torchlint.diagnostics import Diagnostic, Location
 from torchlint.engine import SYNTAX_ERROR_CODE, FileResult, SourceFile, check_file, scan_file
 from torchlint.files import NOTEBOOK_SUFFIX, module_name
 from torchlint.byte_skip import simple_names
 from torchlint.scan import Scan
 from torchlint.settings import Settings
-from torchlint.neighbours import module_class_closure, remembered_neighbours
+from torchlint.neighbours import disk_answers, disk_answers_hold, module_class_closure, remembered_neighbours
 from torchlint.torch_knowledge import State
 
 _MAX_INDEX_ROUNDS = 4
@@ -57,9 +57,34 @@ def run(
     """`neighbours`: also read, from disk, the project modules the files import (for a run given single
     files, as pre-commit gives them: `torchlint model.py` must know that `Base` in base.py is a module).
     `edits`: describe each fix's text edits (only the JSON formats show them)."""
+    stamps = {str(p): stamp(p) for p in paths}
+    identity = _run_identity(paths, stamps, neighbours, edits) if cache and not fix else None
+    outcomes = _remembered_outcomes(cache, identity, stamps) if cache and identity else None
+    if outcomes is None:
+        outcomes = _check_all(paths, settings, fix, jobs, cache, neighbours, edits, stamps, identity)
+    report = RunReport()
+    for path in paths:
+        done = outcomes.get(str(path))
+        if done is None:
+            continue
+        report.diagnostics.extend(done.result.diagnostics)
+        if done.result.fixed is not None and done.original is not None and done.result.fixed != done.original:
+            report.changed.append((path, done.original, done.result.fixed))
+        if done.error is not None:
+            report.errors.append(done.error)
+    if cache:
+        problem = cache.save()
+        if problem:
+            report.warnings.append(problem)
+    return report
+
+
+def _check_all(
+    paths: Sequence[Path], settings: Settings, fix: bool, jobs: Optional[int], cache: Optional[Cache], neighbours: bool,
+    edits: bool, stamps: Dict[str, Any], identity: Optional[str],
+) -> Dict[str, _Outcome]:
     with _rarer_collections(), _Workers(jobs or os.cpu_count() or 1) as workers:
         known, known_states = _neighbour_knowledge([(p, None) for p in paths], settings) if neighbours else (frozenset(), {})
-        stamps = {str(p): stamp(p) for p in paths}
         scans: Dict[str, Scan] = {}
         fresh = []
         for path in paths:
@@ -87,7 +112,7 @@ def run(
         project_classes = project_classes | known
         class_states = {**known_states, **_class_states(scans, project_classes - known)}
         if cache and remembered_neighbours(cache.neighbours):
-            cache.changed = True
+            cache.scans_changed = True
         key = index_key(project_classes, class_states, edits) if cache else ""
         outcomes: Dict[str, _Outcome] = {}
         tasks = []
@@ -103,21 +128,29 @@ def run(
             outcomes[str(outcome.path)] = outcome
             if cache and outcome.error is None and not fix:
                 cache.store_result(str(outcome.path), stamps.get(str(outcome.path)), key, outcome.result)
-    report = RunReport()
-    for path in paths:
-        done = outcomes.get(str(path))
-        if done is None:
-            continue
-        report.diagnostics.extend(done.result.diagnostics)
-        if done.result.fixed is not None and done.original is not None and done.result.fixed != done.original:
-            report.changed.append((path, done.original, done.result.fixed))
-        if done.error is not None:
-            report.errors.append(done.error)
-    if cache:
-        problem = cache.save()
-        if problem:
-            report.warnings.append(problem)
-    return report
+    if cache and identity and all(outcome.error is None for outcome in outcomes.values()):
+        cache.remember_run(RememberedRun(identity, key, tuple(outcomes), disk_answers()))
+    return outcomes
+
+
+def _run_identity(paths: Sequence[Path], stamps: Dict[str, Any], neighbours: bool, edits: bool) -> str:
+    """What a check's results depend on, besides the settings and torchlint's code (which name the
+    cache) and the modules its files import from outside the run (RememberedRun.disk_answers)."""
+    return digest(repr((neighbours, edits, [(str(path), stamps[str(path)]) for path in paths])))
+
+
+def _remembered_outcomes(cache: Cache, identity: str, stamps: Dict[str, Any]) -> Optional[Dict[str, _Outcome]]:
+    """The last run's results, when it checked the same files, unchanged, the same way."""
+    remembered = cache.run
+    if remembered is None or remembered.identity != identity or not disk_answers_hold(remembered.disk_answers):
+        return None
+    outcomes: Dict[str, _Outcome] = {}
+    for name in remembered.reported:
+        result = cache.result(name, stamps.get(name), remembered.index_key)
+        if result is None:
+            return None
+        outcomes[name] = _Outcome(Path(name), result)
+    return outcomes
 
 
 @contextlib.contextmanager
