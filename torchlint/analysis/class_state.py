@@ -14,6 +14,7 @@ from __future__ import annotations
 import ast
 import builtins
 from collections import deque
+from operator import attrgetter
 from typing import Any, Callable, Dict, FrozenSet, List, Mapping, Optional, Sequence, Set, Tuple
 
 from torchlint.analysis.ast_names import dotted_name
@@ -114,35 +115,41 @@ def _read(function: ast.AST) -> Tuple[bool, List[ast.Call]]:
     reads_training = False
     calls: List[ast.Call] = []
     pending = deque([function])
+    take, extend, append = pending.popleft, pending.extend, pending.append
     while pending:
-        node = pending.popleft()
+        node = take()
         kind = type(node)
         if kind is ast.Call:
             calls.append(node)  # type: ignore[arg-type]
-        elif kind is ast.Attribute and _reads_training(node):
+        elif kind is ast.Attribute and node.attr == "training" and type(node.value) is ast.Name:  # type: ignore[attr-defined]
             reads_training = True
-        for name in _fields(kind):
-            value = getattr(node, name, None)
-            if isinstance(value, list):
-                pending.extend(item for item in value if isinstance(item, ast.AST))
-            elif isinstance(value, ast.AST):
-                pending.append(value)
+        for value in _children(kind)(node):
+            if type(value) is list:
+                extend(item for item in value if type(item) not in _LEAVES and isinstance(item, ast.AST))
+            elif type(value) not in _LEAVES and isinstance(value, ast.AST):
+                append(value)
     return reads_training, calls
 
 
-_FIELDS: Dict[type, Tuple[str, ...]] = {}
+# The walk leaves out what holds no call and no attribute: the fields that hold names, operators or
+# `ctx`, and nodes without children. Leaving out leaves keeps every other node's place in the order.
+_NOT_NODES = frozenset(("ctx", "op", "ops", "id", "attr", "arg", "name", "names", "module", "level", "type_comment",
+                        "kind", "conversion", "is_async", "kwd_attrs"))
+_LEAVES = frozenset((ast.Name, ast.Constant, ast.Pass, ast.Break, ast.Continue))
+_CHILDREN: Dict[type, Callable[[Any], Sequence[Any]]] = {}
 
 
-def _fields(kind: Any) -> Tuple[str, ...]:
-    """A node type's fields but `ctx` (Load, Store, Del: nothing to find there)."""
-    fields = _FIELDS.get(kind)
-    if fields is None:
-        fields = _FIELDS[kind] = tuple(name for name in kind._fields if name != "ctx")
-    return fields
-
-
-def _reads_training(node: ast.AST) -> bool:
-    return isinstance(node, ast.Attribute) and node.attr == "training" and isinstance(node.value, ast.Name)
+def _children(kind: type) -> Callable[[Any], Sequence[Any]]:
+    """A getter of the fields of a node type that may hold nodes, as a tuple."""
+    getter = _CHILDREN.get(kind)
+    if getter is None:
+        names = tuple(name for name in kind._fields if name not in _NOT_NODES)  # type: ignore[attr-defined]
+        if len(names) == 1:
+            one = attrgetter(names[0])
+            getter = _CHILDREN[kind] = lambda node: (one(node),)
+        else:
+            getter = _CHILDREN[kind] = attrgetter(*names) if names else (lambda node: ())
+    return getter
 
 
 def _call_state(call: ast.Call, imports: ImportMap, methods: Mapping[str, ast.AST]) -> Optional[Tuple[FrozenSet[str], Optional[str]]]:
