@@ -181,6 +181,31 @@ def compare_readers(sources: Sequence[Path]) -> int:
     return 1 if disagreeing else 0
 
 
+def check_quick_answer(sources: Sequence[Path]) -> int:
+    """Every file the quick answer calls free of module classes (byte_skip.holds_no_module_class) must
+    parse, and each of its classes must derive only from builtin classes, without keywords."""
+    import ast
+    import builtins
+
+    from torchlint.byte_skip import holds_no_module_class
+
+    files = answered = wrong = 0
+    for path in sorted(p for source in sources for p in source.rglob("*.py")):
+        files += 1
+        data = path.read_bytes()
+        if not holds_no_module_class(data):
+            continue
+        answered += 1
+        for node in ast.walk(ast.parse(data)):
+            if isinstance(node, ast.ClassDef) and (node.keywords or not all(
+                isinstance(base, ast.Name) and isinstance(getattr(builtins, base.id, None), type) for base in node.bases
+            )):
+                wrong += 1
+                print(f"{path}:{node.lineno}: class {node.name} may be a module class")
+    print(f"{files} files, {answered} answered without the analysis, {wrong} wrongly")
+    return 1 if wrong else 0
+
+
 def main(argv: Optional[Sequence[str]] = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("packages", nargs="*", help="pip requirement specs (default: the four library corpora)")
@@ -189,11 +214,15 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     parser.add_argument("--list", action="store_true", help="list every finding and fixed file, for review")
     parser.add_argument("--compare-readers", action="store_true",
                         help="instead: assert that the `ast` and libcst readers record the same on every file")
+    parser.add_argument("--check-quick-answer", action="store_true",
+                        help="instead: assert that no file the CLI answers from its bytes holds a class that may be a module")
     args = parser.parse_args(argv)
     work = args.work or Path(tempfile.mkdtemp(prefix="torchlint-corpus-"))
     specs = args.packages or list(RESEARCH_PACKAGES if args.research else DEFAULT_PACKAGES)
     if args.compare_readers:
         return compare_readers([fetch(spec, work) for spec in specs])
+    if args.check_quick_answer:
+        return check_quick_answer([fetch(spec, work) for spec in specs])
     reports = [check_package(spec.split("==")[0], fetch(spec, work), work) for spec in specs]
     sys.stdout.write(render(reports, args.list))
     return 1 if any(r.problems for r in reports) else 0
