@@ -98,6 +98,8 @@ def test_the_answer_is_the_full_runs(tmp_path, monkeypatch, output_format, flags
         ["--output-format", "sarif"],
         ["--config", "pyproject.toml"],
         ["--no-such-flag"],
+        ["--output-format=", "json"],  # an empty format, then a path named json
+        ["--output", "json"],  # argparse takes abbreviations; the quick answer does not
     ],
     ids=" ".join,
 )

@@ -48,7 +48,7 @@ class RememberedRun:
     the same stamps, asked the same way, while the file system answers the lookups for the modules
     they import as it did (neighbours.disk_answers)."""
 
-    identity: str  # runner.run_identity: the paths, their stamps, how the run was asked
+    identity: str  # runner._run_identity: the paths, their stamps, how the run was asked
     index_key: str  # the index of module classes the results were computed under (index_key)
     reported: Tuple[str, ...]  # the files with a result
     disk_answers: Tuple[Tuple[str, str, object], ...]
@@ -60,13 +60,13 @@ class Cache:
         self.directory = directory
         self.path = directory / f"{key}.pickle"
         self.scans_path = directory / f"{key}.scans.pickle"
-        self.results: Dict[str, Tuple[Stamp, str, Any]] = {}
-        self.run: Optional[RememberedRun] = None
+        results, run = _load(self.path, ({}, None))
+        self.results: Dict[str, Tuple[Stamp, str, Any]] = results
+        self.run: Optional[RememberedRun] = run
         self._scans: Optional[Dict[str, Tuple[Stamp, Any]]] = None  # read on first use
         # Files read only for what they tell about imported classes (neighbours.py), by absolute path.
         self._neighbours: Dict[str, Tuple[Optional[Stamp], Any]] = {}
         self.results_changed = self.scans_changed = False
-        self.results, self.run = _load(self.path, ({}, None))
 
     @property
     def neighbours(self) -> Dict[str, Tuple[Optional[Stamp], Any]]:

@@ -33,7 +33,7 @@ def answer(arguments: Sequence[str]) -> Optional[str]:
     pending = iter(arguments)
     for argument in pending:
         if argument == "--output-format" or argument.startswith("--output-format="):
-            output_format = argument.partition("=")[2] or next(pending, "")
+            output_format = argument.partition("=")[2] if "=" in argument else next(pending, "")
             if output_format not in EMPTY_OUTPUT:
                 return None
         elif argument == "--diff":
