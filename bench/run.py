@@ -101,6 +101,9 @@ def _run(command: Sequence[str], timeout: float, cwd: Optional[Path] = None) -> 
         os.killpg(process.pid, signal.SIGKILL)  # the whole tree: a tool's worker processes too
         process.communicate()
         return Sample(float("inf"), float("nan"), float("nan"))
+    except BaseException:  # the bench itself is stopped (Ctrl-C, SIGTERM): the step ends with it
+        os.killpg(process.pid, signal.SIGKILL)
+        raise
     return Sample(float(out[0]), float(out[1]), int(out[2]) / 1024)
 
 
@@ -437,6 +440,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     parser.add_argument("--only", nargs="+", choices=GROUPS, default=list(GROUPS), help="measure only these groups")
     parser.add_argument("--output", type=Path, default=ROOT / "BENCHMARKS.md")
     args = parser.parse_args(argv)
+    signal.signal(signal.SIGTERM, lambda number, frame: sys.exit(128 + number))  # ends the step measured too
     os.environ.pop("PYTHONDONTWRITEBYTECODE", None)  # start-up is measured with bytecode, as users have it
     started = time.time()
     results, sizes = measure(args)
