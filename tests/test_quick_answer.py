@@ -51,6 +51,7 @@ def load(path):
         (b"class A(dict):\n    x = '\xc3\xa9'\n", False),  # not ASCII: another spelling may normalise to dict
         (b"class A(dict):\n    def f(self:\n", False),  # a full run reports what it cannot parse
         (b"class A(dict)\n", False),
+        (b"class A(  # dict)\n    nn.Module):\n    pass\n", False),  # the comment's `)` ends no base list
     ],
 )
 def test_what_cannot_hold_a_module_class(source, expected):

@@ -56,8 +56,8 @@ def holds_no_module_class(data: bytes) -> bool:
         if statement.group().endswith(b"["):
             return False
         end = data.find(b")", statement.end())
-        if end < 0 or b"(" in data[statement.end():end]:
-            return False
+        if end < 0 or b"(" in data[statement.end():end] or b"#" in data[statement.end():end]:
+            return False  # a call, or a comment (whose `)` may not end the list) in the base list
         words = IDENTIFIER.findall(data, statement.end(), end)
         if not words or not _BUILTIN_CLASSES.issuperset(words):
             return False
