@@ -1,5 +1,10 @@
 """A run on files that cannot hold a module class is answered from their bytes, the same as a full run."""
+import ast
+import builtins
+
+import hypothesis.strategies as st
 import pytest
+from hypothesis import given, settings
 
 from tests.cli_runner import main_in_a_fresh_interpreter, run_cli
 from tests.fixture_cases import FIXTURES
@@ -52,6 +57,7 @@ def load(path):
         (b"class A(dict):\n    def f(self:\n", False),  # a full run reports what it cannot parse
         (b"class A(dict)\n", False),
         (b"class A(  # dict)\n    nn.Module):\n    pass\n", False),  # the comment's `)` ends no base list
+        (b"class A(dict, ')', nn.Module):\n    pass\n", False),  # nor does the string's
     ],
 )
 def test_what_cannot_hold_a_module_class(source, expected):
@@ -141,3 +147,46 @@ def test_the_answer_imports_neither_the_analysis_nor_dataclasses(tmp_path):
     for watched in ("torchlint.scan", "dataclasses", "argparse"):
         printed, imported, code = main_in_a_fresh_interpreter("torchlint.cli", arguments, watched=watched)
         assert (printed, imported, code) == ("All checks passed!", False, 0)
+
+
+BASE_PARTS = ["dict", "Exception", "object", "nn.Module", "Base", "  # dict)\n    ", "\n    ", "metaclass=type",
+              "*bases", '")"', "dict.x", "(dict)", "\\\n    ", "[dict][0]", "dict | list", "list[int]"]
+OTHER_LINES = ["", "dict = Base", "from models import Base as dict", "from m import *", "x = dict(a=1)",
+               "# a comment naming Exception", "class Plain:\n    pass", "def f(self):\n    return 1"]
+
+
+@st.composite
+def class_statements(draw):
+    lines = [draw(st.sampled_from(OTHER_LINES))]
+    for index in range(draw(st.integers(1, 3))):
+        bases = ", ".join(draw(st.lists(st.sampled_from(BASE_PARTS), min_size=1, max_size=3)))
+        lines.append(f"class C{index}({bases}):\n    pass")
+        lines.append(draw(st.sampled_from(OTHER_LINES)))
+    return "\n\n".join(lines) + "\n"
+
+
+@settings(max_examples=400, deadline=None)
+@given(class_statements())
+def test_a_file_said_to_hold_no_module_class_derives_only_from_builtins(source):
+    if not holds_no_module_class(source.encode()):
+        return
+    tree = ast.parse(source)  # it parses: a file the full run cannot parse is never answered
+    bases = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ClassDef):
+            assert not node.keywords
+            assert all(isinstance(b, ast.Name) and isinstance(getattr(builtins, b.id), type) for b in node.bases)
+            bases.update(b.id for b in node.bases)
+    assert not bases & _bound_names(tree)  # nothing rebinds them: they are the builtins
+
+
+def _bound_names(tree):
+    bound = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
+            bound.add(node.id)
+        elif isinstance(node, ast.alias):
+            bound.add(node.asname or node.name)  # `*` for a star import
+        elif isinstance(node, (ast.FunctionDef, ast.ClassDef)):
+            bound.add(node.name)
+    return bound if "*" not in bound else bound | set(dir(builtins))

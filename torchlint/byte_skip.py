@@ -26,6 +26,8 @@ _CLASS_BASES = re.compile(rb"\bclass\s+\w+\s*\(([^)]*)\)")
 # included; a name is anything up to what ends one.
 _CLASS_WITH_BASES = re.compile(rb"\bclass[\s\\]+[^\s\\(:\[]+[\s\\]*[(\[]")
 _STAR_IMPORT = re.compile(rb"\bimport[\s\\]*\*")
+_NOT_PLAIN_NAMES = re.compile(rb"[^\sA-Za-z0-9_,\\]")  # anything but names, commas, blanks, continuations
+_ONLY_AST = 0x400  # ast.PyCF_ONLY_AST, without importing `ast`
 _BUILTIN_CLASSES = frozenset(name.encode() for name, value in vars(builtins).items() if isinstance(value, type))
 
 
@@ -45,8 +47,8 @@ def has_class_with_bases(data: bytes) -> bool:
 def holds_no_module_class(data: bytes) -> bool:
     """True when no class of the file can be a module class, whatever the other files of a project
     hold: it has no class statement with a base list, or (in ASCII source that parses) each base list
-    names only builtin classes (`dict`, `Exception`, `object`), names the file uses nowhere else (so
-    nothing rebinds them) and takes from no star import."""
+    is plain names of builtin classes (`dict`, `Exception`, `object`), names the file uses nowhere else
+    (so nothing rebinds them) and takes from no star import."""
     if not has_class_with_bases(data):
         return True
     if not data.isascii() or _STAR_IMPORT.search(data):  # NFKC folds other spellings onto `dict`
@@ -56,8 +58,8 @@ def holds_no_module_class(data: bytes) -> bool:
         if statement.group().endswith(b"["):
             return False
         end = data.find(b")", statement.end())
-        if end < 0 or b"(" in data[statement.end():end] or b"#" in data[statement.end():end]:
-            return False  # a call, or a comment (whose `)` may not end the list) in the base list
+        if end < 0 or _NOT_PLAIN_NAMES.search(data, statement.end(), end):
+            return False  # a call, a string, a comment (whose `)` may end no list): not plain names
         words = IDENTIFIER.findall(data, statement.end(), end)
         if not words or not _BUILTIN_CLASSES.issuperset(words):
             return False
@@ -70,9 +72,6 @@ def holds_no_module_class(data: bytes) -> bool:
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return False
     return True
-
-
-_ONLY_AST = 0x400  # ast.PyCF_ONLY_AST, without importing `ast`
 
 
 def class_base_words(data: bytes) -> FrozenSet[bytes]:
