@@ -184,10 +184,11 @@ def compare_readers(sources: Sequence[Path]) -> int:
 def check_quick_answer(sources: Sequence[Path]) -> int:
     """Every file the quick answer calls free of module classes (byte_skip.holds_no_module_class) that
     has a class statement with a base list must parse, and each of its classes must derive only from
-    builtin classes, without keywords."""
+    builtin classes the file does not rebind, without keywords."""
     import ast
     import builtins
 
+    from torchlint.analysis.ast_names import bound_names
     from torchlint.byte_skip import has_class_with_bases, holds_no_module_class
 
     files = answered = wrong = 0
@@ -199,9 +200,12 @@ def check_quick_answer(sources: Sequence[Path]) -> int:
         answered += 1
         if not has_class_with_bases(data):
             continue  # no class can be a module class; the scan skips such a file unparsed, as here
-        for node in ast.walk(ast.parse(data)):
-            if isinstance(node, ast.ClassDef) and (node.keywords or not all(
-                isinstance(base, ast.Name) and isinstance(getattr(builtins, base.id, None), type) for base in node.bases
+        tree = ast.parse(data)
+        bound = bound_names(tree)
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ClassDef) and (node.keywords or "*" in bound or not all(
+                isinstance(base, ast.Name) and isinstance(getattr(builtins, base.id, None), type)
+                and base.id not in bound for base in node.bases
             )):
                 wrong += 1
                 print(f"{path}:{node.lineno}: class {node.name} may be a module class")

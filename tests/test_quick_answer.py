@@ -8,6 +8,7 @@ from hypothesis import given, settings
 
 from tests.cli_runner import main_in_a_fresh_interpreter, run_cli
 from tests.fixture_cases import FIXTURES
+from torchlint.analysis.ast_names import bound_names
 from torchlint.byte_skip import holds_no_module_class
 from torchlint.engine import lint_source
 from torchlint.quick_answer import EMPTY_OUTPUT, answer
@@ -152,7 +153,8 @@ def test_the_answer_imports_neither_the_analysis_nor_dataclasses(tmp_path):
 BASE_PARTS = ["dict", "Exception", "object", "nn.Module", "Base", "  # dict)\n    ", "\n    ", "metaclass=type",
               "*bases", '")"', "dict.x", "(dict)", "\\\n    ", "[dict][0]", "dict | list", "list[int]"]
 OTHER_LINES = ["", "dict = Base", "from models import Base as dict", "from m import *", "x = dict(a=1)",
-               "# a comment naming Exception", "class Plain:\n    pass", "def f(self):\n    return 1"]
+               "# a comment naming Exception", "class Plain:\n    pass", "def f(self):\n    return 1",
+               "def object(dict):\n    class Inner(dict):\n        pass", "try:\n    pass\nexcept Base as Exception:\n    pass"]
 
 
 @st.composite
@@ -177,16 +179,5 @@ def test_a_file_said_to_hold_no_module_class_derives_only_from_builtins(source):
             assert not node.keywords
             assert all(isinstance(b, ast.Name) and isinstance(getattr(builtins, b.id), type) for b in node.bases)
             bases.update(b.id for b in node.bases)
-    assert not bases & _bound_names(tree)  # nothing rebinds them: they are the builtins
-
-
-def _bound_names(tree):
-    bound = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
-            bound.add(node.id)
-        elif isinstance(node, ast.alias):
-            bound.add(node.asname or node.name)  # `*` for a star import
-        elif isinstance(node, (ast.FunctionDef, ast.ClassDef)):
-            bound.add(node.name)
-    return bound if "*" not in bound else bound | set(dir(builtins))
+    bound = bound_names(tree)
+    assert "*" not in bound and not bases & bound  # nothing rebinds them: they are the builtins

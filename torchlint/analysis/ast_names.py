@@ -1,8 +1,10 @@
-"""Read dotted names off CPython's `ast` (module records in read_ast.py, and class_state.py)."""
+"""Read names off CPython's `ast`: dotted names (module records in read_ast.py, and class_state.py),
+and the names a tree binds (the proofs of the quick answer: tests/test_quick_answer.py and
+scripts/corpus_check.py --check-quick-answer)."""
 from __future__ import annotations
 
 import ast
-from typing import Optional
+from typing import Optional, Set
 
 
 def dotted_name(node: ast.AST) -> Optional[str]:
@@ -15,3 +17,19 @@ def dotted_name(node: ast.AST) -> Optional[str]:
         base = dotted_name(node.value)
         return None if base is None else f"{base}.{node.attr}"
     return None
+
+
+def bound_names(tree: ast.AST) -> Set[str]:
+    """Every name the tree binds: assigned, deleted, imported (`*` for a star import), defined, a
+    parameter, an exception or a match capture."""
+    bound: Set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
+            bound.add(node.id)
+        elif isinstance(node, ast.alias):
+            bound.add(node.asname or node.name.split(".")[0])
+        elif isinstance(node, ast.arg):
+            bound.add(node.arg)
+        elif isinstance(getattr(node, "name", None), str):  # functions, classes, `except E as name`, match
+            bound.add(node.name)  # type: ignore[attr-defined]
+    return bound
