@@ -186,9 +186,8 @@ def check_quick_answer(sources: Sequence[Path]) -> int:
     has a class statement with a base list must parse, and each of its classes must derive only from
     builtin classes the file does not rebind, without keywords."""
     import ast
-    import builtins
 
-    from torchlint.analysis.ast_names import bound_names
+    from torchlint.analysis.ast_names import classes_beyond_builtins
     from torchlint.byte_skip import has_class_with_bases, holds_no_module_class
 
     files = answered = wrong = 0
@@ -200,15 +199,9 @@ def check_quick_answer(sources: Sequence[Path]) -> int:
         answered += 1
         if not has_class_with_bases(data):
             continue  # no class can be a module class; the scan skips such a file unparsed, as here
-        tree = ast.parse(data)
-        bound = bound_names(tree)
-        for node in ast.walk(tree):
-            if isinstance(node, ast.ClassDef) and (node.keywords or "*" in bound or not all(
-                isinstance(base, ast.Name) and isinstance(getattr(builtins, base.id, None), type)
-                and base.id not in bound for base in node.bases
-            )):
-                wrong += 1
-                print(f"{path}:{node.lineno}: class {node.name} may be a module class")
+        for node in classes_beyond_builtins(ast.parse(data)):
+            wrong += 1
+            print(f"{path}:{node.lineno}: class {node.name} may be a module class")
     print(f"{files} files, {answered} answered without the analysis, {wrong} wrongly")
     return 1 if wrong else 0
 

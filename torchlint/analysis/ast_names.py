@@ -1,10 +1,11 @@
 """Read names off CPython's `ast`: dotted names (module records in read_ast.py, and class_state.py),
-and the names a tree binds (the proofs of the quick answer: tests/test_quick_answer.py and
+and the classes that may derive from more than builtins (the proofs of the quick answer: tests/test_quick_answer.py and
 scripts/corpus_check.py --check-quick-answer)."""
 from __future__ import annotations
 
 import ast
-from typing import Optional, Set
+import builtins
+from typing import List, Optional, Set
 
 
 def dotted_name(node: ast.AST) -> Optional[str]:
@@ -19,7 +20,21 @@ def dotted_name(node: ast.AST) -> Optional[str]:
     return None
 
 
-def bound_names(tree: ast.AST) -> Set[str]:
+def classes_beyond_builtins(tree: ast.AST) -> List[ast.ClassDef]:
+    """The classes of the tree that may derive from something but a builtin class: a base that is not
+    a builtin class's plain name, a keyword (a metaclass), or a name the tree binds (or may bind, with a
+    star import)."""
+    bound = _bound_names(tree)
+    return [
+        node for node in ast.walk(tree)
+        if isinstance(node, ast.ClassDef) and (node.keywords or "*" in bound or not all(
+            isinstance(base, ast.Name) and isinstance(getattr(builtins, base.id, None), type) and base.id not in bound
+            for base in node.bases
+        ))
+    ]
+
+
+def _bound_names(tree: ast.AST) -> Set[str]:
     """Every name the tree binds: assigned, deleted, imported (`*` for a star import), defined, a
     parameter, an exception or a match capture."""
     bound: Set[str] = set()
