@@ -3,7 +3,7 @@
 A module class needs a `class` statement with a base list, and a base that reaches torch: a name that
 mentions torch or lightning, a configured base, or a module class of another file of the run. Both
 tests here are trivially conservative (they answer "maybe" whenever the bytes leave room for doubt),
-and this module imports nothing but `re`, so the CLI can ask before it imports the analysis.
+and this module imports no more than `re` does, so the CLI can ask before it imports the analysis.
 """
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 IDENTIFIER = re.compile(rb"[A-Za-z_][A-Za-z0-9_]*")
 
 _ALWAYS = (b"torch", b"lightning")
+UTF16_MARKS = (b"\xff\xfe", b"\xfe\xff")  # Python reads no such source: a run reports it (TL900)
 _CLASS_BASES = re.compile(rb"\bclass\s+\w+\s*\(([^)]*)\)")
 # `class <name>(` or `class <name>[` (type parameters, then maybe bases), lines continued by backslashes
 # included; a name is anything up to what ends one.
@@ -46,9 +47,11 @@ def has_class_with_bases(data: bytes) -> bool:
 
 def holds_no_module_class(data: bytes) -> bool:
     """True when no class of the file can be a module class, whatever the other files of a project
-    hold: it has no class statement with a base list, or (in ASCII source that parses) each base list
-    is plain names of builtin classes (`dict`, `Exception`, `object`), names the file uses nowhere else
-    (so nothing rebinds them) and takes from no star import."""
+    hold: the file is not UTF-16, and it has no class statement with a base list, or (in ASCII source
+    that parses) each base list is plain names of builtin classes (`dict`, `Exception`, `object`), names
+    the file uses nowhere else (so nothing rebinds them) and takes from no star import."""
+    if data.startswith(UTF16_MARKS):  # its classes are invisible to the bytes test below
+        return False
     if not has_class_with_bases(data):
         return True
     if not data.isascii() or _STAR_IMPORT.search(data):  # NFKC folds other spellings onto `dict`

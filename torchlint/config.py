@@ -3,13 +3,12 @@ from __future__ import annotations
 
 import os
 import re
-
-import sys
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Dict, Mapping, Optional, Sequence, Tuple
 
+from torchlint.pyproject_search import nearest_pyproject, toml_parser
 from torchlint.settings import Settings
 
 
@@ -39,27 +38,12 @@ def find_pyproject(start: Path) -> Optional[Path]:
         directory = Path(os.path.abspath(start)).parent
     if not directory.is_dir():
         directory = directory.parent
-    for folder in (directory, *directory.parents):
-        candidate = folder / "pyproject.toml"
-        if candidate.is_file() and _has_torchlint_table(candidate):
-            return candidate
-    return None
-
-
-def _has_torchlint_table(path: Path) -> bool:
-    try:
-        if b"torchlint" not in path.read_bytes():  # most pyproject.toml files: no TOML parse needed
-            return False
-        return "torchlint" in _read(path).get("tool", {})
-    except ConfigError:
-        return True  # report the broken file rather than silently skipping it
+    found = nearest_pyproject(str(directory))
+    return None if found is None else Path(found)
 
 
 def _read(path: Path) -> Dict[str, Any]:
-    if sys.version_info >= (3, 11):
-        import tomllib
-    else:  # pragma: no cover - exercised on older Pythons
-        import tomli as tomllib
+    tomllib = toml_parser()
     try:
         with path.open("rb") as stream:
             return tomllib.load(stream)

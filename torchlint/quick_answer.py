@@ -14,6 +14,7 @@ import os
 import stat
 
 from torchlint.byte_skip import holds_no_module_class
+from torchlint.pyproject_search import nearest_pyproject
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -58,32 +59,13 @@ def _holds_no_module_class(path: str) -> bool:
             data = stream.read()
     except (OSError, ValueError):
         return False
-    return not data.startswith((b"\xff\xfe", b"\xfe\xff")) and holds_no_module_class(data)  # UTF-16: TL900
+    return holds_no_module_class(data)
 
 
 def _configured(first_path: str) -> bool:
     """Whether a pyproject.toml with a [tool.torchlint] table (or one that cannot be read) governs the
     run, found as config.find_pyproject finds it: upward from the first path named."""
-    folder = os.path.dirname(os.path.realpath(first_path))
-    while True:
-        candidate = os.path.join(folder, "pyproject.toml")
-        if os.path.isfile(candidate) and _has_torchlint_table(candidate):
-            return True
-        parent = os.path.dirname(folder)
-        if parent == folder:
-            return False
-        folder = parent
-
-
-def _has_torchlint_table(pyproject: str) -> bool:
     try:
-        with open(pyproject, "rb") as stream:
-            data = stream.read()
-        if b"torchlint" not in data:  # most files: no TOML parse needed
-            return False
-        import tomllib  # torchlint may be a dependency, or the TOML broken (which the full run reports)
-
-        tool = tomllib.loads(data.decode()).get("tool", {})
-        return not isinstance(tool, dict) or "torchlint" in tool
-    except (OSError, ValueError, ImportError):  # TOML and decoding errors are ValueErrors
+        return nearest_pyproject(os.path.dirname(os.path.realpath(first_path))) is not None
+    except (OSError, TypeError):  # unreadable, or a `tool` that is no table: the full run says what
         return True

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Dict, FrozenSet, Optional, Tuple
 
 from torchlint.analysis.imports import ClassSummary, ImportMap, ModuleRecords, summarise_classes
-from torchlint.byte_skip import class_base_words, may_hold_module_classes
+from torchlint.byte_skip import UTF16_MARKS, class_base_words, may_hold_module_classes
 from torchlint.settings import Settings, tensor_rules_selected
 
 TOO_DEEP = "cannot parse: the code nests too deeply for Python to compile"
@@ -56,7 +56,7 @@ def scan_source(
     tree: Optional[ast.Module] = None,
 ) -> Scan:
     """`tree`: an `ast` tree of the source, when the caller has one (flake8 does)."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16: Python reads no such source
+    if data.startswith(UTF16_MARKS):
         text = data.decode("utf-16", errors="replace")
         if "class" in text and ("torch" in text or "lightning" in text):
             return Scan(mentions_torch=True, problem="cannot read: the file is UTF-16; Python source must be UTF-8")

@@ -1,6 +1,6 @@
 """Read names off CPython's `ast`: dotted names (module records in read_ast.py, and class_state.py),
-and the classes that may derive from more than builtins (the proofs of the quick answer: tests/test_quick_answer.py and
-scripts/corpus_check.py --check-quick-answer)."""
+and the classes that may derive from more than builtins (the proofs of the quick answer:
+tests/test_quick_answer.py and scripts/corpus_check.py --check-quick-answer)."""
 from __future__ import annotations
 
 import ast
