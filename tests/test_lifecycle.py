@@ -9,7 +9,7 @@ import time
 import pytest
 
 from tests.fixture_cases import FIXTURES
-from tests.process_watch import in_session
+from tests.process_watch import children_of, in_session
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
 
@@ -25,9 +25,9 @@ def _tree(folder):
     return folder
 
 
-def _start(folder):
+def _start(folder, fix=True):
     process = subprocess.Popen(
-        [sys.executable, "-m", "torchlint", "--fix", "--no-cache", str(folder)],
+        [sys.executable, "-m", "torchlint", *(["--fix"] if fix else []), "--no-cache", str(folder)],
         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
     )
     deadline = time.monotonic() + 30
@@ -87,8 +87,8 @@ def test_a_finished_run_leaves_no_process(tmp_path):
 
 
 BUSY_POOL = (
-    "import time\nfrom torchlint.runner import _Workers\n"
-    "workers = _Workers(2).__enter__()\nworkers.map(abs, list(range(100)), 1)\n"
+    "import time\nfrom torchlint.workers import Workers\n"
+    "workers = Workers(2, 700).__enter__()\nworkers.map(abs, list(range(100)), 1)\n"
     "print('ready', flush=True)\nworkers.map(time.sleep, [30, 30], 1)\n"
 )
 
@@ -132,3 +132,51 @@ def test_an_internal_error_ends_the_run_and_its_workers(tmp_path):
     assert process.returncode == 2
     assert stderr.decode().splitlines() == ["torchlint: internal error: RuntimeError: a bug in a worker"]
     _assert_nothing_left(process, folder)
+
+
+def test_a_worker_killed_under_a_task_ends_the_run_with_an_error(tmp_path):
+    """The system may kill a worker (short of memory): its tasks would never be answered, and a run
+    that waits for them never ends."""
+    folder = _tree(tmp_path / "tree")
+    process = _start(folder, fix=False)
+    os.kill(children_of(process.pid)[0], signal.SIGKILL)
+    _, stderr = process.communicate(timeout=30)
+    if process.returncode in (0, 1):
+        pytest.skip("the run finished before the worker was killed")
+    assert process.returncode == 2
+    assert stderr.decode().splitlines() == [
+        "torchlint: internal error: WorkerDied: a worker process was killed by SIGKILL (out of memory?) in the middle"
+        " of the run"
+    ]
+    _assert_nothing_left(process, folder)
+
+
+WORKERS_DEAD_HOLDING_A_LOCK = (
+    "import os, signal, time\nfrom torchlint.workers import Workers, WorkerDied\n"
+    "with Workers(2, 700) as workers:\n"
+    "    workers.map(abs, list(range(100)), True)\n"
+    "    time.sleep(0.3)\n"
+    # Idle, one of them waits for the next task holding the lock for reading it: it dies with it held.
+    "    for pid in [p.pid for p in workers.processes]:\n"
+    "        os.kill(pid, signal.SIGKILL)\n"
+    "    time.sleep(0.3)\n"
+    "    try:\n"
+    "        workers.map(abs, list(range(100)), True)\n"
+    "    except WorkerDied as error:\n"
+    "        print(error, flush=True)\n"
+    "        raise SystemExit(3)\n"
+)
+
+
+def test_workers_dead_holding_a_lock_do_not_hang_the_end_of_the_run():
+    """CPython's Pool.terminate() would wait forever for the lock; the pool's replacement workers,
+    stuck on it, are killed too."""
+    process = subprocess.Popen([sys.executable, "-c", WORKERS_DEAD_HOLDING_A_LOCK], stdout=subprocess.PIPE,
+                               start_new_session=True)
+    stdout, _ = process.communicate(timeout=30)
+    assert process.returncode == 3
+    assert stdout == b"a worker process was killed by SIGKILL (out of memory?) in the middle of the run\n"
+    deadline = time.monotonic() + 5
+    while in_session(process.pid) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert in_session(process.pid) == []

@@ -47,14 +47,16 @@ def stop_signals_end_the_run() -> Iterator[None]:
 def signals_deferred() -> Iterator[None]:
     """Hold SIGINT, SIGTERM and SIGHUP while a write that cannot be made atomic is under way."""
     blockable = hasattr(signal, "pthread_sigmask") and threading.current_thread() is threading.main_thread()
-    held = {signal.SIGINT, getattr(signal, "SIGTERM", signal.SIGINT), getattr(signal, "SIGHUP", signal.SIGINT)}
     if blockable:
-        signal.pthread_sigmask(signal.SIG_BLOCK, held)
+        signal.pthread_sigmask(signal.SIG_BLOCK, _STOPPING)
     try:
         yield
     finally:
         if blockable:
-            signal.pthread_sigmask(signal.SIG_UNBLOCK, held)
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOPPING)
+
+
+_STOPPING = {signal.SIGINT, getattr(signal, "SIGTERM", signal.SIGINT), getattr(signal, "SIGHUP", signal.SIGINT)}
 
 
 def hold_further_interrupts() -> None:
@@ -69,11 +71,14 @@ def hold_further_interrupts() -> None:
 
 def start_worker(parent: int) -> None:
     """A pool worker's initializer: die with the parent; leave Ctrl-C and SIGTERM to the parent, which
-    stops the pool itself."""
+    stops the pool itself. The parent forks its workers with these signals held (signals_deferred):
+    released here, a Ctrl-C that reached the worker meanwhile is ignored."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     for name in ("SIGTERM", "SIGHUP"):
         if hasattr(signal, name):
             signal.signal(getattr(signal, name), signal.SIG_DFL)
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOPPING)
     if sys.platform.startswith("linux"):
         _die_with_parent()
     if os.getppid() != parent:  # the parent died before the line above took effect

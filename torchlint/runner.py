@@ -9,7 +9,7 @@ import os
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Dict, FrozenSet, List, Optional, Sequence, Set, Tuple, TypeVar
+from typing import Any, Dict, FrozenSet, List, Optional, Sequence, Set, Tuple
 
 from torchlint.cache import Cache, RememberedRun, digest, index_key, stamp
 from torchlint.diagnostics import Diagnostic, Location
@@ -20,6 +20,7 @@ from torchlint.scan import Scan
 from torchlint.settings import Settings
 from torchlint.neighbours import disk_answers, disk_answers_hold, module_class_closure, remembered_neighbours
 from torchlint.torch_knowledge import State
+from torchlint.workers import Workers
 
 _MAX_INDEX_ROUNDS = 4
 # Starting a pool costs about 0.15 s (a fork, then importing torchlint in each worker). On the research
@@ -83,7 +84,7 @@ def _check_all(
     paths: Sequence[Path], settings: Settings, fix: bool, jobs: Optional[int], cache: Optional[Cache], neighbours: bool,
     edits: bool, stamps: Dict[str, Any], identity: Optional[str],
 ) -> Dict[str, _Outcome]:
-    with _rarer_collections(), _Workers(jobs or os.cpu_count() or 1) as workers:
+    with _rarer_collections(), Workers(jobs or os.cpu_count() or 1, _RUN_GC_THRESHOLD) as workers:
         known, known_states = _neighbour_knowledge([(p, None) for p in paths], settings) if neighbours else (frozenset(), {})
         scans: Dict[str, Scan] = {}
         fresh = []
@@ -164,42 +165,6 @@ def _rarer_collections():
         gc.set_threshold(*previous)
 
 
-T = TypeVar("T")
-R = TypeVar("R")
-
-
-class _Workers:
-    """One process pool for the whole run, started only when some step has enough work for it. The
-    workers end with the run however it ends: closed after a normal run, killed when the run is
-    interrupted or fails, and killed by the system if the parent itself is killed (lifecycle.py)."""
-
-    def __init__(self, count: int) -> None:
-        self.count = count
-        self.pool: Any = None  # a multiprocessing.Pool, once some step has enough work
-
-    def __enter__(self) -> "_Workers":
-        return self
-
-    def __exit__(self, error_type, *_: object) -> None:
-        if self.pool is None:
-            return
-        if error_type is None:
-            self.pool.close()
-        else:
-            self.pool.terminate()
-        self.pool.join()
-
-    def map(self, function: Callable[[T], R], tasks: List[T], worth_a_pool: bool) -> List[R]:
-        if not worth_a_pool or len(tasks) < 2 or self.count < 2:
-            return [function(task) for task in tasks]
-        if self.pool is None:
-            import multiprocessing  # only runs with enough work pay for it
-
-            self.pool = multiprocessing.Pool(self.count, initializer=_start_worker, initargs=(os.getpid(),))
-        chunk = max(1, min(16, len(tasks) // (self.count * 8)))
-        return self.pool.map(function, tasks, chunksize=chunk)
-
-
 def _scans_worth_a_pool(paths: Sequence[Path], stamps: Dict[str, Any]) -> bool:
     return len(paths) >= SCANS_WORTH_A_POOL or sum(_size(p, stamps) for p in paths) >= BYTES_WORTH_A_POOL
 
@@ -207,13 +172,6 @@ def _scans_worth_a_pool(paths: Sequence[Path], stamps: Dict[str, Any]) -> bool:
 def _size(path: Path, stamps: Dict[str, Any]) -> int:
     """The file's size as its stamp (modification time, size) says; 0 when it has none."""
     return (stamps.get(str(path)) or (0, 0))[1]
-
-
-def _start_worker(parent: int) -> None:
-    from torchlint.lifecycle import start_worker
-
-    start_worker(parent)
-    gc.set_threshold(max(gc.get_threshold()[0], _RUN_GC_THRESHOLD))  # spawned workers do not inherit it
 
 
 def _source(path: Path) -> SourceFile:
@@ -249,7 +207,7 @@ def _scan_path(task) -> Scan:
         return Scan(mentions_torch=True, problem=f"cannot read: {error.strerror or error}")
 
 
-def _index(scans: Dict[str, Scan], settings: Settings, workers: _Workers, cache, stamps) -> FrozenSet[str]:
+def _index(scans: Dict[str, Scan], settings: Settings, workers: Workers, cache, stamps) -> FrozenSet[str]:
     """Every top-level class of the run that reaches a torch module class through its bases. Files
     skipped for not naming torch are scanned again when their class statements name such a class."""
     project_classes: FrozenSet[str] = frozenset()

@@ -1,0 +1,118 @@
+"""The run's process pool: started only when a step has enough work for it, and ended with the run
+however the run ends (lifecycle.py says how a worker dies with its parent).
+
+CPython's `multiprocessing.Pool` waits forever in two cases this module rules out:
+- a worker that dies under a task (the system killed it, short of memory) takes the task with it, and
+  `Pool.map` waits for its result: here the run ends with `WorkerDied` instead;
+- a worker that dies holding one of the locks the workers share (the one for reading the next task,
+  held while a worker waits for it) makes `close()`/`join()` and `terminate()` wait for that lock: here
+  the pool gets a few seconds to end, then what is left of it is killed.
+"""
+from __future__ import annotations
+
+import gc
+import os
+import signal
+import threading
+from typing import Any, Callable, List, Set, TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+# How often a waiting run checks that its workers live: a dead worker is noticed within this.
+_WATCH_SECONDS = 0.5
+# How long an ending pool may take before its workers are killed: ending a healthy pool takes
+# milliseconds (idle workers read the "no more work" message, busy ones are terminated).
+_END_SECONDS = 3.0
+
+
+class WorkerDied(RuntimeError):
+    """A worker ended in the middle of the run: its tasks will never be answered."""
+
+
+class Workers:
+    """A pool of `count` processes, started on the first `map` with enough work. A context manager:
+    on leaving it, the pool is closed after a normal run and terminated after an error or an interrupt,
+    within a bound either way."""
+
+    def __init__(self, count: int, gc_threshold: int) -> None:
+        self.count = count
+        self.gc_threshold = gc_threshold  # spawned workers do not inherit the parent's
+        self.pool: Any = None  # a multiprocessing.Pool, once some step has enough work
+        self.processes: List[Any] = []  # its workers, as started
+        self.others: Set[Any] = set()  # child processes that are not the pool's
+
+    def __enter__(self) -> "Workers":
+        return self
+
+    def __exit__(self, error_type, *_: object) -> None:
+        if self.pool is not None:
+            self._end(self.pool.close if error_type is None else self.pool.terminate)
+
+    def map(self, function: Callable[[T], R], tasks: List[T], worth_a_pool: bool) -> List[R]:
+        if not worth_a_pool or len(tasks) < 2 or self.count < 2:
+            return [function(task) for task in tasks]
+        if self.pool is None:
+            self._start()
+        chunk = max(1, min(16, len(tasks) // (self.count * 8)))
+        pending = self.pool.map_async(function, tasks, chunksize=chunk)
+        while not pending.ready():
+            self._check_alive()
+            pending.wait(_WATCH_SECONDS)
+        return pending.get()
+
+    def _start(self) -> None:
+        import multiprocessing  # only runs with enough work pay for it
+
+        from torchlint.lifecycle import signals_deferred
+
+        self.others = set(multiprocessing.active_children())
+        # A Ctrl-C while the workers are forked waits until the pool stands: a worker it reached before
+        # it could ignore Ctrl-C would die of it (lifecycle.start_worker unblocks signals in each worker).
+        with signals_deferred():
+            self.pool = multiprocessing.Pool(self.count, initializer=_start_worker, initargs=(os.getpid(), self.gc_threshold))
+        self.processes = [p for p in multiprocessing.active_children() if p not in self.others]
+
+    def _check_alive(self) -> None:
+        for process in self.processes:
+            code = process.exitcode
+            if code is not None:
+                raise WorkerDied(f"a worker process {_how_it_ended(code)} in the middle of the run")
+
+    def _end(self, ending: Callable[[], None]) -> None:
+        """`ending` (close or terminate) then join, in a thread the run waits for only so long."""
+        import multiprocessing
+
+        pool = self.pool
+
+        def end() -> None:
+            ending()
+            pool.join()
+
+        ender = threading.Thread(target=end, name="torchlint-pool-end", daemon=True)
+        ender.start()
+        ender.join(_END_SECONDS)
+        if ender.is_alive():  # stuck on a lock a dead worker holds: kill the workers, replacements too
+            for process in multiprocessing.active_children():
+                if process not in self.others:
+                    process.kill()
+                    process.join(_END_SECONDS)
+        self.pool = None
+
+
+def _how_it_ended(code: int) -> str:
+    if code >= 0:
+        return f"exited with status {code}"
+    try:
+        name = signal.Signals(-code).name
+    except ValueError:
+        name = f"signal {-code}"
+    hint = " (out of memory?)" if -code == signal.SIGKILL else ""
+    return f"was killed by {name}{hint}"
+
+
+def _start_worker(parent: int, gc_threshold: int) -> None:
+    from torchlint.lifecycle import start_worker
+
+    start_worker(parent)
+    gc.set_threshold(max(gc.get_threshold()[0], gc_threshold))
