@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import difflib
+import itertools
 import shutil
 import subprocess
 import sys
@@ -181,6 +182,33 @@ def compare_readers(sources: Sequence[Path]) -> int:
     return 1 if disagreeing else 0
 
 
+def compare_parts(sources: Sequence[Path]) -> int:
+    """Every file cut into parts (scan_in_parts.py) of 2 KB and of 32 KB, with the guess of the names it
+    binds and with a guess of nothing: the scan must equal the scan of the whole file."""
+    import torchlint.scan_in_parts as parts
+    from torchlint.analysis.imports import ImportMap
+    from torchlint.files import module_name
+    from torchlint.settings import Settings
+
+    settings = Settings(select=("TL", "TL007", "TL008"))
+    guesses = {"guess": parts._guessed_names, "no guess": lambda data, name, package: ImportMap({}, name, package=package)}
+    compared = disagreeing = 0
+    for path in sorted(p for source in sources for p in source.rglob("*.py")):
+        data = path.read_bytes()
+        name, package = module_name(path)
+        for (guess_name, guess), part_bytes in itertools.product(guesses.items(), (2048, 32768)):
+            parts._guessed_names = guess
+            found = parts.differences_from_whole(data, settings, name, package, part_bytes)
+            if found is None:
+                continue
+            compared += 1
+            if found:
+                disagreeing += 1
+                print(f"{path} ({guess_name}, parts of {part_bytes} bytes):\n  " + "\n  ".join(found))
+    print(f"{compared} scans in parts compared, {disagreeing} different from the whole file's")
+    return 1 if disagreeing else 0
+
+
 def check_quick_answer(sources: Sequence[Path]) -> int:
     """Every file the quick answer calls free of module classes (byte_skip.holds_no_module_class) that
     has a class statement with a base list must parse, and each of its classes must derive only from
@@ -214,6 +242,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     parser.add_argument("--list", action="store_true", help="list every finding and fixed file, for review")
     parser.add_argument("--compare-readers", action="store_true",
                         help="instead: assert that the `ast` and libcst readers record the same on every file")
+    parser.add_argument("--compare-parts", action="store_true",
+                        help="instead: assert that a file scanned in parts is scanned as a whole file is")
     parser.add_argument("--check-quick-answer", action="store_true",
                         help="instead: assert that no file the CLI answers from its bytes holds a class that may be a module")
     args = parser.parse_args(argv)
@@ -221,6 +251,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     specs = args.packages or list(RESEARCH_PACKAGES if args.research else DEFAULT_PACKAGES)
     if args.compare_readers:
         return compare_readers([fetch(spec, work) for spec in specs])
+    if args.compare_parts:
+        return compare_parts([fetch(spec, work) for spec in specs])
     if args.check_quick_answer:
         return check_quick_answer([fetch(spec, work) for spec in specs])
     reports = [check_package(spec.split("==")[0], fetch(spec, work), work) for spec in specs]

@@ -3,7 +3,7 @@ import ast
 
 import pytest
 
-from torchlint.analysis.check_scope import lines_to_skip, without_lines
+from torchlint.analysis.check_scope import definitions, lines_to_skip, without_lines
 
 SOURCE = """\
 import torch.nn as nn
@@ -44,7 +44,7 @@ def _skipped(source: str, holding=("Holder",)):
     data = source.encode()
     tree = ast.parse(data)
     classes = [n for n in ast.walk(tree) if isinstance(n, ast.ClassDef) and n.name in holding]
-    return lines_to_skip(tree, data, classes)
+    return lines_to_skip(definitions(tree.body), data, [c.lineno for c in classes])
 
 
 def test_classes_that_hold_nothing_and_functions_nothing_names_are_left_out():

@@ -6,20 +6,24 @@
    the analysis itself: which classes with a base store a plain container on self (or a tensor a
    tensor rule judges)? Only files with such a class are checked once the run knows its module
    classes, and a check in another process reads only what those classes need
-   (analysis/check_scope.py).
+   (analysis/check_scope.py). A file of a megabyte or more is read a part at a time
+   (scan_in_parts.py), so that its whole `ast` is never held at once.
 """
 from __future__ import annotations
 
 import ast
 import zlib
 from dataclasses import dataclass, field, replace
-from typing import Any, Dict, FrozenSet, Optional, Tuple
+from typing import Any, Dict, FrozenSet, List, Optional, Tuple
 
 from torchlint.analysis.imports import ClassSummary, ImportMap, ModuleRecords, summarise_classes
 from torchlint.byte_skip import UTF16_MARKS, class_base_words, may_hold_module_classes
 from torchlint.settings import Settings, tensor_rules_selected
 
 TOO_DEEP = "cannot parse: the code nests too deeply for Python to compile"
+# Files from this size are scanned a part at a time (scan_in_parts.py): the `ast` of a whole file takes
+# about 70 bytes per byte of source, and parts bound that.
+CUT_FROM = 1_000_000
 
 
 @dataclass(frozen=True)
@@ -65,6 +69,13 @@ def scan_source(
     problem = undecodable(data)
     if problem is not None:
         return Scan(mentions_torch=True, problem=problem)
+    trainable, plain_tensors = tensor_rules_selected(settings)
+    if tree is None and len(data) >= CUT_FROM:
+        from torchlint.scan_in_parts import scan_in_parts
+
+        in_parts = scan_in_parts(data, (trainable, plain_tensors), module_name, package)
+        if in_parts is not None:
+            return in_parts
     try:
         file = read_with_ast(data, tree)
     except RecursionError:
@@ -78,18 +89,17 @@ def scan_source(
     imports = ImportMap.build(file.records, module_name, package)
     records = with_states(file, imports)
     classes = summarise_classes(records.classes, imports)
-    trainable, plain_tensors = tensor_rules_selected(settings)
     try:
         holding = classes_that_may_hold_findings(file, imports, trainable, plain_tensors)
     except RecursionError:  # the check says why it cannot analyse the file
         return Scan(mentions_torch=True, records=records, candidates=True, classes=classes, read=file)
     if not holding:
         return Scan(mentions_torch=True, candidates=False, classes=classes)
-    from torchlint.analysis.check_scope import lines_to_skip
+    from torchlint.analysis.check_scope import definitions, lines_to_skip
 
     return Scan(mentions_torch=True, records=records, candidates=True, classes=classes,
-                skippable=lines_to_skip(file.tree, data, [c.node for c in holding]), header_end=file.header_end(),
-                crc=zlib.crc32(data), read=file)
+                skippable=lines_to_skip(definitions(file.tree.body), data, [c.node.lineno for c in holding]),
+                header_end=file.header_end(), crc=zlib.crc32(data), read=file)
 
 
 def read_with_ast(data: bytes, tree: Optional[ast.Module] = None):
@@ -127,12 +137,14 @@ def _parse(data: bytes) -> Optional[ast.Module]:
         return None
 
 
-def with_states(file, imports: ImportMap) -> ModuleRecords:
-    """The module records, each top-level class with what it owns (analysis/class_state.py)."""
+def with_states(file, imports: ImportMap, training_lines: Optional[List[int]] = None) -> ModuleRecords:
+    """The module records, each top-level class with what it owns (analysis/class_state.py).
+    `training_lines`: `training_lines_of(file.data)`, when the caller has it."""
     from torchlint.analysis.class_state import own_state, training_lines_of
 
     records = file.records
-    training_lines = training_lines_of(file.data)  # `x.training` needs the word on a line of the method
+    if training_lines is None:
+        training_lines = training_lines_of(file.data)  # `x.training` needs the word on a line of the method
     classes = tuple(
         replace(r, state=own_state(n, imports, training_lines)) for r, n in zip(records.classes, file.class_nodes)
     )
@@ -141,6 +153,12 @@ def with_states(file, imports: ImportMap) -> ModuleRecords:
 
 def file_records(data: bytes, module_name: str, package: str, tree: Optional[ast.Module] = None) -> Optional[ModuleRecords]:
     """A file's imports and classes (with their states), for the files a file imports."""
+    if tree is None and len(data) >= CUT_FROM:
+        from torchlint.scan_in_parts import records_in_parts
+
+        in_parts = records_in_parts(data, module_name, package)
+        if in_parts is not None:
+            return in_parts
     try:
         file = read_with_ast(data, tree)
     except RecursionError:

@@ -21,20 +21,26 @@ LineRange = Tuple[int, int]  # first and last line, 1-based
 _DEFINITIONS = (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)
 
 
-def lines_to_skip(tree: ast.Module, data: bytes, holding: Iterable[ast.ClassDef]) -> Tuple[LineRange, ...]:
+# A top-level class or function: its first line (decorators included), its last, whether it is a
+# class, its name.
+Definition = Tuple[int, int, bool, str]
+
+
+def definitions(body: Iterable[ast.stmt]) -> List[Definition]:
+    """The classes and functions among top-level statements."""
+    return [(*statement_lines(s), isinstance(s, ast.ClassDef), s.name) for s in body if isinstance(s, _DEFINITIONS)]  # type: ignore[union-attr]
+
+
+def lines_to_skip(defined: Sequence[Definition], data: bytes, needed_lines: Iterable[int]) -> Tuple[LineRange, ...]:
     """The line ranges of the top-level classes and functions the check of the file can do without.
-    `holding`: the classes (nested ones included) that may hold a finding."""
-    statements = [(*statement_lines(s), s) for s in tree.body]
-    needed_lines = [node.lineno for node in holding]
-    skipped: List[Tuple[int, int, ast.stmt]] = []
-    for first, last, statement in statements:
-        if isinstance(statement, _DEFINITIONS) and not any(first <= line <= last for line in needed_lines):
-            skipped.append((first, last, statement))
+    `needed_lines`: where the classes (nested ones included) that may hold a finding start."""
+    needed = list(needed_lines)
+    skipped = [d for d in defined if not any(d[0] <= line <= d[1] for line in needed)]
     if not data.isascii():  # a name may be spelt with other characters: keep every function
-        skipped = [entry for entry in skipped if isinstance(entry[2], ast.ClassDef)]
+        skipped = [d for d in skipped if d[2]]
     else:
         skipped = _without_named_functions(skipped, data)
-    return tuple((first, last) for first, last, _ in skipped)
+    return tuple((first, last) for first, last, _, _ in skipped)
 
 
 def without_lines(data: bytes, ranges: Sequence[LineRange]) -> bytes:
@@ -50,18 +56,18 @@ def without_lines(data: bytes, ranges: Sequence[LineRange]) -> bytes:
     return b"".join(lines)
 
 
-def _without_named_functions(skipped: List[Tuple[int, int, ast.stmt]], data: bytes) -> List[Tuple[int, int, ast.stmt]]:
+def _without_named_functions(skipped: List[Definition], data: bytes) -> List[Definition]:
     """Keep (out of `skipped`) each function whose name the kept text says, until no more is named."""
     lines = data.splitlines(keepends=True)
-    dropped = {index for first, last, _ in skipped for index in range(first - 1, last)}
+    dropped = {index for first, last, _, _ in skipped for index in range(first - 1, last)}
     named: Set[bytes] = set(IDENTIFIER.findall(b"".join(line for i, line in enumerate(lines) if i not in dropped)))
     remaining = list(skipped)
     changed = True
     while changed:
         changed = False
         for entry in list(remaining):
-            first, last, statement = entry
-            if not isinstance(statement, ast.ClassDef) and statement.name.encode() in named:  # type: ignore[attr-defined]
+            first, last, is_class, name = entry
+            if not is_class and name.encode() in named:
                 remaining.remove(entry)
                 named.update(IDENTIFIER.findall(b"".join(lines[first - 1: last])))
                 changed = True

@@ -46,22 +46,38 @@ class ClassSyntax:
     node: Any = field(compare=False, repr=False)
 
 
+@dataclass(frozen=True)
+class SharedReading:
+    """What AstFile reads off a file's bytes alone."""
+
+    lines: Optional[List[bytes]]  # the file's lines where it is not ASCII (`ast` columns count bytes)
+    class_lines: List[int]  # the lines that say `class`
+
+    @classmethod
+    def of(cls, data: bytes) -> "SharedReading":
+        return cls(None if data.isascii() else data.splitlines(keepends=True), lines_saying(data, b"class"))
+
+
 class AstFile:
     """A file as CPython's `ast` reads it."""
 
-    def __init__(self, tree: ast.Module, data: bytes, header_end: Optional[int] = None) -> None:
-        """`header_end`: known already when `tree` leaves out some of the file (analysis/check_scope.py)."""
+    def __init__(self, tree: ast.Module, data: bytes, header_end: Optional[int] = None,
+                 shared: Optional["SharedReading"] = None) -> None:
+        """`header_end`: known already when `tree` leaves out some of the file (analysis/check_scope.py).
+        `shared`: what is read off `data` alone, when the caller has it (it reads the file in parts)."""
         self.tree = tree
         self.data = data
         self._header_end = header_end
-        self._lines: Optional[List[bytes]] = None if data.isascii() else data.splitlines(keepends=True)
+        shared = shared or SharedReading.of(data)
+        self._class_lines = shared.class_lines
+        self._lines = shared.lines
         self.records, self.class_nodes = module_records(tree.body)
         self._classes: Optional[List[ClassSyntax]] = None
         self._facts: Dict[Tuple[int, FrozenSet[str]], ClassFacts] = {}
 
     def header_end(self) -> int:
         """The last line of the file's leading imports (or docstring): new imports go below it."""
-        return _header_end(self.tree.body) if self._header_end is None else self._header_end
+        return header_end_of(self.tree.body) if self._header_end is None else self._header_end
 
     # --- positions --------------------------------------------------------------------------------
     def span(self, node: ast.AST) -> Span:
@@ -82,7 +98,7 @@ class AstFile:
 
     def _read_classes(self) -> List[ClassSyntax]:
         found: List[ClassSyntax] = []
-        class_lines = lines_saying(self.data, b"class")  # a block whose lines never say it holds no class
+        class_lines = self._class_lines  # a block whose lines never say it holds no class
         pending: List[Tuple[ast.stmt, Tuple[ImportStatement, ...]]] = [(s, ()) for s in reversed(self.tree.body)]
         while pending:
             node, imports = pending.pop()
@@ -416,13 +432,14 @@ _CONVERTERS: Dict[type, Callable[[_Reader, Any], Expr]] = {
 _Reader.converters = _CONVERTERS
 
 
-def _header_end(body: List[ast.stmt]) -> int:
-    end = 0
+def header_end_of(body: List[ast.stmt], end: int = 0, starts_file: bool = True) -> int:
+    """The last line of the imports among top-level statements (and of the file's docstring), after
+    `end`, the answer for the statements before them (`starts_file`: there are none)."""
     for position, statement in enumerate(body):
         if isinstance(statement, (ast.Import, ast.ImportFrom)):
             end = statement.end_lineno or end
-        elif (position == 0 and isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Constant)
-              and isinstance(statement.value.value, str)):  # a docstring
+        elif (position == 0 and starts_file and isinstance(statement, ast.Expr)
+              and isinstance(statement.value, ast.Constant) and isinstance(statement.value.value, str)):  # a docstring
             end = statement.end_lineno or end
     return end
 
