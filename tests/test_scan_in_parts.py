@@ -13,7 +13,8 @@ from hypothesis import HealthCheck, given, settings
 import torchlint.scan
 import torchlint.scan_in_parts as parts
 from torchlint.analysis.imports import ImportMap
-from torchlint.engine import fix_source, lint_source
+from torchlint.engine import SourceFile, fix_source, lint_source
+from torchlint.neighbours import check_single_file
 from torchlint.rules import all_rules
 from torchlint.scan_in_parts import differences_from_whole, scan_in_parts
 from torchlint.settings import Settings
@@ -153,10 +154,15 @@ def test_a_big_file_is_never_held_whole():
     assert parts_peak < whole_peak / 4, (parts_peak, whole_peak)
 
 
+def _everything_said(path: Path):
+    source = path.read_text(encoding="utf-8")
+    return (lint_source(source), fix_source(source), fix_source(source, settings=Settings(unsafe_fixes=True)),
+            check_single_file(SourceFile(path.read_bytes(), str(path)), Settings()))  # the language server's way
+
+
 @pytest.mark.parametrize("path", sorted(FIXTURES.rglob("*.py")), ids=lambda p: str(p.relative_to(FIXTURES)))
 def test_findings_and_fixes_are_the_same_when_every_file_is_read_in_parts(path, monkeypatch):
-    source = path.read_text(encoding="utf-8")
-    expected = (lint_source(source), fix_source(source), fix_source(source, settings=Settings(unsafe_fixes=True)))
+    expected = _everything_said(path)
     monkeypatch.setattr(torchlint.scan, "CUT_FROM", 0)
     monkeypatch.setattr(parts, "PART_BYTES", 1)
-    assert (lint_source(source), fix_source(source), fix_source(source, settings=Settings(unsafe_fixes=True))) == expected
+    assert _everything_said(path) == expected

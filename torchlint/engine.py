@@ -68,14 +68,14 @@ def check_file(
 ) -> FileResult:
     """`edits`: describe each fix's text edits (libcst renders them); without, a fix has its title and
     applicability only, all that flake8 and the text formats show."""
-    if scan is None:
-        scan = scan_file(source, settings, project_classes, tree)
-        if scan.needs_check and scan.read is None:  # read in parts (scan_in_parts.py): the check reads only
-            # the classes that may hold a finding, and learns which others are module classes as a run's
-            # index tells it, from the scan's summaries
-            from torchlint.neighbours import module_class_closure
+    scan = scan or scan_file(source, settings, project_classes, tree)
+    if scan.needs_check and scan.read is None:
+        # The check reads only the classes that may hold a finding (a big file read in parts, a scan
+        # from another process): which of the file's other classes are module classes, a run's index
+        # says; without one, the scan's summaries of the file's classes do.
+        from torchlint.neighbours import module_class_closure
 
-            project_classes = project_classes | module_class_closure(scan.classes, settings.module_bases, project_classes)
+        project_classes = project_classes | module_class_closure(scan.classes, settings.module_bases, project_classes)
     if scan.problem is not None:
         return _tl900_result(source, settings, 1, 1, scan.problem)
     if not scan.needs_check:
