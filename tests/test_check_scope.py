@@ -53,8 +53,30 @@ def test_classes_that_hold_nothing_and_functions_nothing_names_are_left_out():
     assert _skipped(SOURCE) == ((12, 13), (16, 20))
 
 
-def test_a_file_that_is_not_ascii_keeps_every_function():
-    assert _skipped(SOURCE.replace("# ", "").replace("import torch.nn as nn", "import torch.nn as nn  # é")) == ((16, 20),)
+def test_functions_only_module_level_code_names_are_left_out():
+    assert _skipped(SOURCE + "\n\nif __name__ == '__main__':\n    unused()\n") == ((12, 13), (16, 20))
+
+
+def test_a_class_in_a_block_keeps_what_all_kept_text_names():
+    # Maybe sits in the `if` block, no definition of its own: the kept text (the main block too) names unused().
+    assert _skipped(SOURCE + "\n\nif __name__ == '__main__':\n    unused()\n", holding=("Maybe",)) == (
+        (4, 5), (8, 9), (16, 20), (23, 26))
+
+
+def test_a_utf8_file_that_is_not_ascii_is_cut_the_same():
+    assert _skipped(SOURCE.replace("import torch.nn as nn", "import torch.nn as nn  # é")) == ((12, 13), (16, 20))
+
+
+def test_a_function_named_in_other_characters_is_kept():
+    # NFKC reads the fullwidth name as block(): it and conv() stay.
+    assert _skipped(SOURCE.replace("[block(4)", "[\uff42\uff4c\uff4f\uff43\uff4b(4)")) == ((12, 13), (16, 20))
+
+
+def test_a_file_in_another_encoding_keeps_every_function():
+    data = ("# -*- coding: latin-1 -*-\n" + SOURCE.replace("import torch.nn as nn", "import torch.nn as nn  # \xe9")).encode("latin-1")
+    tree = ast.parse(data)
+    classes = [n for n in ast.walk(tree) if isinstance(n, ast.ClassDef) and n.name == "Holder"]
+    assert lines_to_skip(definitions(tree.body), data, [c.lineno for c in classes]) == ((17, 21),)
 
 
 @pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"])

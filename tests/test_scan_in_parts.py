@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, given, settings
 import torchlint.scan
 import torchlint.scan_in_parts as parts
 from torchlint.analysis.imports import ImportMap
+from torchlint.analysis.source_lines import spelt_names
 from torchlint.engine import SourceFile, fix_source, lint_source
 from torchlint.neighbours import check_single_file
 from torchlint.rules import all_rules
@@ -73,7 +74,7 @@ def _nothing(data, module_name, package):
 
 
 def _everything_elsewhere(data, module_name, package):
-    names = {word.decode(): f"elsewhere.{word.decode()}" for word in set(parts.IDENTIFIER.findall(data))}
+    names = {word: f"elsewhere.{word}" for word in spelt_names(data)}
     return ImportMap(names, module_name, star_imports_torch_nn=True, package=package)
 
 

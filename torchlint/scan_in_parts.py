@@ -27,7 +27,7 @@ from torchlint.analysis.class_state import training_lines_of
 from torchlint.analysis.imports import ClassRecord, ImportMap, ModuleRecords, summarise_classes
 from torchlint.analysis.module_file import classes_that_may_hold_findings, shadowed_builtins
 from torchlint.analysis.read_ast import AstFile, SharedReading, header_end_of, module_records
-from torchlint.byte_skip import IDENTIFIER
+from torchlint.analysis.source_lines import NAME_PATTERN, spelt_names
 from torchlint.scan import Scan, source_encoding, with_states
 
 PART_BYTES = 256 * 1024
@@ -37,11 +37,7 @@ _LONGER_PARTS_TRIED = 4
 _GOES_ON = re.compile(rb"(?:else|elif|except|finally)\b")
 # A line that starts a top-level statement, or may: not blank, not a comment, not closing a bracket.
 _TOP_LEVEL_LINE = re.compile(rb"^[^\s#)\]}]", re.MULTILINE)
-# CPython reads a name as a run of ASCII letters, digits and underscores and of any other character,
-# then NFKC-normalises it.
-_NAME_PATTERN = r"[A-Za-z_\u0080-\U0010ffff][A-Za-z0-9_\u0080-\U0010ffff]*"
-_NAME = re.compile(_NAME_PATTERN)
-_DEFINED = re.compile(rf"(async\s+def|def|class)\s+({_NAME_PATTERN})")
+_DEFINED = re.compile(rf"(async\s+def|def|class)\s+({NAME_PATTERN})")
 
 TensorRules = Tuple[bool, bool]  # whether the tensor rules are selected (settings.tensor_rules_selected)
 
@@ -114,7 +110,7 @@ def _read_in_parts(data: bytes, module_name: str, package: str, tensor_rules: Op
             tree = file = None  # type: ignore[assignment]  # before the next part is parsed
         names = ImportMap.build(records, module_name, package)
         for index, part in enumerate(parts):
-            if guess != names and not _same_meaning(guess, names, _words(data[part.start:part.end])):
+            if guess != names and not _same_meaning(guess, names, spelt_names(data[part.start:part.end])):
                 tree = _parse(data, part.start, part.end, part.first_line)
                 assert tree is not None  # it parsed a moment ago
                 reads[index] = _read_part(AstFile(tree, data, shared=shared), names, training_lines, tensor_rules)
@@ -213,14 +209,6 @@ def _parse(data: bytes, start: int, end: int, first_line: int) -> Optional[ast.M
         raise RecursionError from error
     except (SyntaxError, ValueError):
         return None
-
-
-def _words(text: bytes) -> FrozenSet[str]:
-    """Every name the code of `text` may use, as the parser spells it (and the words of its comments
-    and strings): the analysis asks the names a module binds only about these."""
-    if text.isascii():
-        return frozenset(word.decode() for word in IDENTIFIER.findall(text))
-    return frozenset(w if w.isascii() else unicodedata.normalize("NFKC", w) for w in _NAME.findall(text.decode("utf-8")))
 
 
 def _joined(first: ModuleRecords, then: ModuleRecords) -> ModuleRecords:

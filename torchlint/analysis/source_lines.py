@@ -3,7 +3,16 @@ cannot hold what the word spells, so the readers need not walk it."""
 from __future__ import annotations
 
 import bisect
-from typing import Any, List, Sequence, Tuple
+import re
+import unicodedata
+from typing import Any, FrozenSet, List, Sequence, Tuple
+
+from torchlint.byte_skip import IDENTIFIER
+
+# CPython reads a name as a run of ASCII letters, digits and underscores and of any other character,
+# then NFKC-normalises it.
+NAME_PATTERN = r"[A-Za-z_\u0080-\U0010ffff][A-Za-z0-9_\u0080-\U0010ffff]*"
+_NAME = re.compile(NAME_PATTERN)
 
 
 def lines_saying(data: bytes, word: bytes) -> List[int]:
@@ -32,3 +41,11 @@ def says_within(lines: Sequence[int], statement: Any) -> bool:
     first, last = statement_lines(statement)
     at = bisect.bisect_left(lines, first)
     return at < len(lines) and lines[at] <= last
+
+
+def spelt_names(text: bytes) -> FrozenSet[str]:
+    """Every name the code of UTF-8 `text` may use, as the parser spells it (with the words of its
+    comments and strings)."""
+    if text.isascii():
+        return frozenset(word.decode() for word in IDENTIFIER.findall(text))
+    return frozenset(w if w.isascii() else unicodedata.normalize("NFKC", w) for w in _NAME.findall(text.decode("utf-8")))
