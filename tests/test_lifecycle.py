@@ -25,9 +25,9 @@ def _tree(folder):
     return folder
 
 
-def _start(folder, fix=True):
+def _start(folder):
     process = subprocess.Popen(
-        [sys.executable, "-m", "torchlint", *(["--fix"] if fix else []), "--no-cache", str(folder)],
+        [sys.executable, "-m", "torchlint", "--fix", "--no-cache", str(folder)],
         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
     )
     deadline = time.monotonic() + 30
@@ -138,8 +138,15 @@ def test_a_worker_killed_under_a_task_ends_the_run_with_an_error(tmp_path):
     """The system may kill a worker (short of memory): its tasks would never be answered, and a run
     that waits for them never ends."""
     folder = _tree(tmp_path / "tree")
-    process = _start(folder, fix=False)
-    os.kill(children_of(process.pid)[0], signal.SIGKILL)
+    process = subprocess.Popen([sys.executable, "-m", "torchlint", "--no-cache", str(folder)],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
+    deadline = time.monotonic() + 30
+    while not children_of(process.pid) and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.01)
+    try:
+        os.kill(children_of(process.pid)[0], signal.SIGKILL)
+    except (IndexError, ProcessLookupError):
+        pass  # the run ended first
     _, stderr = process.communicate(timeout=30)
     if process.returncode in (0, 1):
         pytest.skip("the run finished before the worker was killed")

@@ -53,14 +53,16 @@ def module_class_closure(
 def imported_knowledge(
     path: Path, imports: ImportMap, settings: Settings,
     known: FrozenSet[str] = frozenset(), known_modules: FrozenSet[str] = frozenset(),
-    read_already: FrozenSet[str] = frozenset(),
+    read_already: FrozenSet[str] = frozenset(), lookups: Optional[Dict[Tuple[str, str], Optional[str]]] = None,
 ) -> Tuple[FrozenSet[str], Dict[str, State]]:
     """(module classes, their states) among the classes `path` imports from the project on disk.
     Only class-like names (capitalised) are followed, and of each module read only what is asked
     for: its classes' bases, or the one name it re-exports. `known`: names the caller has already
     indexed (the classes of the other files of a run), not looked up again; `known_modules`: those of
     them that are module classes; `read_already`: files (absolute paths) whose classes and re-exports
-    are all in `known`, so a name of theirs not in it is no class."""
+    are all in `known`, so a name of theirs not in it is no class; `lookups`: where names were found
+    from which folders, shared by the calls of one run (the files of a folder import alike)."""
+    lookups = {} if lookups is None else lookups
     summaries: Dict[str, ClassSummary] = {}
     wanted = [
         qualified for local, qualified in imports.names.items()
@@ -73,11 +75,14 @@ def imported_knowledge(
         if qualified in asked or qualified in known:
             continue
         asked.add(qualified)
-        found = _module_file(qualified, path)
+        folder = os.path.dirname(os.path.abspath(path))
+        if (qualified, folder) not in lookups:
+            lookups[qualified, folder] = _module_file(qualified, folder)
+        found = lookups[qualified, folder]
         if found is None or os.path.abspath(found) in read_already:
             continue
-        files.add(str(found))
-        for summary in _scan(found, settings):
+        files.add(found)
+        for summary in _scan(Path(found), settings):
             if summary.qualified_name == qualified or not summary.reexport:
                 summaries[summary.qualified_name] = summary
                 if summary.qualified_name == qualified or summary.bases:
@@ -139,40 +144,39 @@ def _scan(path: Path, settings: Settings) -> Tuple[ClassSummary, ...]:
     return result
 
 
-def _module_file(qualified: str, importer: Path) -> Optional[Path]:
+def _module_file(qualified: str, folder: str) -> Optional[str]:
     """The project file that defines `qualified` (a module, or a name in a module), searched from the
-    importing file's package root and every folder above the importing file."""
+    importing file's package root and every folder above the importing file (in `folder`)."""
     parts = qualified.split(".")
-    for root in _roots(importer):
+    for root in _roots_of(folder):
         for end in range(len(parts), 0, -1):
-            base = root.joinpath(*parts[:end])
-            for candidate in (base.with_suffix(".py"), base / "__init__.py"):
+            base = os.path.join(root, *parts[:end])
+            for candidate in (base + ".py", os.path.join(base, "__init__.py")):
                 if _asked("file", candidate):
                     return candidate
     return None
 
 
-def _roots(importer: Path) -> List[Path]:
-    return _roots_of(os.path.dirname(os.path.abspath(importer)))
-
-
 @lru_cache(maxsize=1024)
-def _roots_of(directory: str) -> List[Path]:
-    folder = Path(directory)
+def _roots_of(folder: str) -> List[str]:
     package_root = folder
-    while _asked("exists", package_root / "__init__.py") and package_root.parent != package_root:
-        package_root = package_root.parent
+    while _asked("exists", os.path.join(package_root, "__init__.py")) and os.path.dirname(package_root) != package_root:
+        package_root = os.path.dirname(package_root)
     roots = [package_root]
-    for parent in (folder, *folder.parents):
+    parent = folder
+    while True:
         if parent not in roots:
             roots.append(parent)
-        if _asked("exists", parent / ".git") or _asked("exists", parent / "pyproject.toml"):
+        if _asked("exists", os.path.join(parent, ".git")) or _asked("exists", os.path.join(parent, "pyproject.toml")):
             break
+        if os.path.dirname(parent) == parent:
+            break
+        parent = os.path.dirname(parent)
     return roots
 
 
-def _asked(kind: str, path: Path) -> bool:
-    answer = _ANSWERS[kind, str(path)] = path.is_file() if kind == "file" else path.exists()
+def _asked(kind: str, path: str) -> bool:
+    answer = _ANSWERS[kind, path] = os.path.isfile(path) if kind == "file" else os.path.exists(path)
     return answer
 
 

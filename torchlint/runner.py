@@ -248,6 +248,7 @@ def _neighbour_knowledge(
 
     classes: Set[str] = set()
     states: Dict[str, State] = {}
+    lookups: Dict[Tuple[str, str], Optional[str]] = {}
     for path, scan in files:
         name, package = module_name(path)
         records = scan.records if scan is not None else None
@@ -262,7 +263,7 @@ def _neighbour_knowledge(
         if records is None:
             continue
         imports = ImportMap.build(records, name, package)
-        more, more_states = imported_knowledge(path, imports, settings, indexed, module_classes, read_already)
+        more, more_states = imported_knowledge(path, imports, settings, indexed, module_classes, read_already, lookups)
         classes |= more
         states.update(more_states)
     return frozenset(classes), states
