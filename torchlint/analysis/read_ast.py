@@ -68,9 +68,8 @@ class AstFile:
         self.tree = tree
         self.data = data
         self._header_end = header_end
-        shared = shared or SharedReading.of(data)
-        self._class_lines = shared.class_lines
-        self._lines = shared.lines
+        self._lines = shared.lines if shared else None if data.isascii() else data.splitlines(keepends=True)
+        self._class_lines = shared.class_lines if shared else None  # read when classes are asked for
         self.records, self.class_nodes = module_records(tree.body)
         self._classes: Optional[List[ClassSyntax]] = None
         self._facts: Dict[Tuple[int, FrozenSet[str]], ClassFacts] = {}
@@ -98,6 +97,8 @@ class AstFile:
 
     def _read_classes(self) -> List[ClassSyntax]:
         found: List[ClassSyntax] = []
+        if self._class_lines is None:
+            self._class_lines = lines_saying(self.data, b"class")
         class_lines = self._class_lines  # a block whose lines never say it holds no class
         pending: List[Tuple[ast.stmt, Tuple[ImportStatement, ...]]] = [(s, ()) for s in reversed(self.tree.body)]
         while pending:
