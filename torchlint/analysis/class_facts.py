@@ -148,9 +148,12 @@ class ClassFacts:
 # A function as a reader sees it: its name, its positional parameters, its body (the reader's own node).
 Function = Tuple[str, Tuple[str, ...], Any]
 Walk = Callable[[Any, "FactCollector"], None]
+# Where a node of the reader's parser stands. Asked only for what the facts keep (a store's statement):
+# most statements and calls are no store, and their spans would cost a good part of a class's reading.
+SpanOf = Callable[[Any], Span]
 
 
-def read_class(name: str, methods: Iterable[Function], walk: Walk, shadowed: FrozenSet[str]) -> ClassFacts:
+def read_class(name: str, methods: Iterable[Function], walk: Walk, span_of: SpanOf, shadowed: FrozenSet[str]) -> ClassFacts:
     """A class from its instance methods (a method without parameters has no `self`: skipped)."""
     facts = ClassFacts(name=name)
     order = [0]  # one source order for the whole class
@@ -158,17 +161,17 @@ def read_class(name: str, methods: Iterable[Function], walk: Walk, shadowed: Fro
         if parameters:
             method = MethodFacts(name=method_name, self_name=parameters[0], parameters=parameters[1:])
             facts.methods[method.name] = method
-            walk(body, FactCollector(facts, method, order, shadowed))
+            walk(body, FactCollector(facts, method, order, span_of, shadowed))
     return facts
 
 
-def read_function(function: Function, walk: Walk, shadowed: FrozenSet[str]) -> Tuple[ClassFacts, MethodFacts]:
+def read_function(function: Function, walk: Walk, span_of: SpanOf, shadowed: FrozenSet[str]) -> Tuple[ClassFacts, MethodFacts]:
     """A module-level function, read like the one method of a class of its own."""
     name, parameters, body = function
     facts = ClassFacts(name=name)
     method = MethodFacts(name=name, self_name=parameters[0] if parameters else "", parameters=parameters[1:])
     facts.methods[name] = method
-    walk(body, FactCollector(facts, method, [0], shadowed))
+    walk(body, FactCollector(facts, method, [0], span_of, shadowed))
     return facts, method
 
 
@@ -201,12 +204,15 @@ class ExpressionReader:
 
 
 class FactCollector:
-    """Receives one method's events in source order; `order` is shared by the methods of a class."""
+    """Receives one method's events in source order; `order` is shared by the methods of a class. Events
+    name their statement or call by the reader's own node; `span_of` says where it stands."""
 
-    def __init__(self, facts: ClassFacts, method: MethodFacts, order: List[int], shadowed: FrozenSet[str]) -> None:
+    def __init__(self, facts: ClassFacts, method: MethodFacts, order: List[int], span_of: SpanOf,
+                 shadowed: FrozenSet[str]) -> None:
         self.facts = facts
         self.method = method
         self.order = order
+        self.span_of = span_of
         self.shadowed = shadowed
         self.super_init_seen = method.name != "__init__"
 
@@ -245,17 +251,17 @@ class FactCollector:
         if self.method.name == "forward":
             self.method.expressions.append(node)
 
-    def assign(self, targets: Sequence[Expr], value: Expr, statement: Span, annotation: Optional[Expr] = None) -> None:
+    def assign(self, targets: Sequence[Expr], value: Expr, statement: Any, annotation: Optional[Expr] = None) -> None:
         form = StoreForm.ASSIGN if annotation is None else StoreForm.ANNOTATED
         for target in targets:
             self._store(target, value, statement, form, annotation, shared=len(targets) > 1)
 
-    def _store(self, target: Expr, value: Expr, statement: Span, form: StoreForm, annotation: Optional[Expr] = None,
+    def _store(self, target: Expr, value: Expr, statement: Any, form: StoreForm, annotation: Optional[Expr] = None,
                shared: bool = False, index: int = 0) -> None:
         attribute = self.self_attribute(target)
         if attribute is not None:
             self.facts.stores.setdefault(attribute, []).append(
-                Store(attribute, value, annotation, statement, form, self.method, self._tick(),
+                Store(attribute, value, annotation, self.span_of(statement), form, self.method, self._tick(),
                       not self.super_init_seen, shared, index)
             )
             if isinstance(value, syn.Name):
@@ -308,14 +314,14 @@ class FactCollector:
                 self._add_use(self.self_attribute(target.value), how, "delete")  # type: ignore[arg-type]
 
     # --- expressions ------------------------------------------------------------------------------
-    def call(self, node: syn.Call, span: Span) -> None:
-        """`span`: where the call stands (a literal setattr is reported there)."""
+    def call(self, node: syn.Call, where: Any) -> None:
+        """`where`: the reader's node of the call (a literal setattr is reported there)."""
         func = node.func
         if _is_super_init(func):
             self.super_init_seen = True
         literal_setattr = self._literal_setattr(node)
         if literal_setattr is not None:  # `setattr(self, "layers", [...])` is a store
-            self._store(literal_setattr[0], literal_setattr[1], span, StoreForm.SETATTR)
+            self._store(literal_setattr[0], literal_setattr[1], where, StoreForm.SETATTR)
         values = tuple(arg.value for arg in node.args)
         fill_how = FILL_METHODS.get(func.attr) if isinstance(func, syn.Attribute) else None
         if isinstance(func, syn.Attribute):

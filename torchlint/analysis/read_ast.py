@@ -126,11 +126,11 @@ class AstFile:
             (s.name, _parameters(s), s.body) for s in syntax.node.body
             if isinstance(s, _FUNCTIONS) and not _is_static_or_class_method(s)
         )
-        return read_class(syntax.name, methods, _Reader(self).walk, shadowed)
+        return read_class(syntax.name, methods, _Reader(self).walk, self.span, shadowed)
 
     def function_facts(self, shadowed: FrozenSet[str]) -> List[Tuple[ClassFacts, MethodFacts]]:
         walk = _Reader(self).walk
-        return [read_function((s.name, _parameters(s), s.body), walk, shadowed)
+        return [read_function((s.name, _parameters(s), s.body), walk, self.span, shadowed)
                 for s in self.tree.body if isinstance(s, _FUNCTIONS)]
 
 
@@ -185,7 +185,7 @@ class _Reader(ExpressionReader):
         targets = [self.expression(t) for t in node.targets]
         value = self.expression(node.value)
         self._forward(collector, *targets, value)
-        collector.assign(targets, value, self.file.span(node))
+        collector.assign(targets, value, node)
         self._report(collector)
 
     def on_annotated(self, node: ast.AnnAssign, collector: FactCollector) -> None:
@@ -193,7 +193,7 @@ class _Reader(ExpressionReader):
         value = self.optional(node.value)
         self._forward(collector, target, annotation, value)
         if value is not None:
-            collector.assign([target], value, self.file.span(node), annotation)
+            collector.assign([target], value, node, annotation)
         self._report(collector)
 
     def on_augmented(self, node: ast.AugAssign, collector: FactCollector) -> None:
@@ -352,7 +352,7 @@ def _call(reader: _Reader, node: ast.Call) -> Expr:
     slot = len(reader.pending)
     reader.pending.append(_UNSET)
     call = syn.Call(reader.expression(node.func), _arguments(reader, node))
-    reader.pending[slot] = (FactCollector.call, (call, reader.file.span(node)))
+    reader.pending[slot] = (FactCollector.call, (call, node))
     return call
 
 

@@ -73,11 +73,11 @@ class CstFile:
             (_identifier(s.name.value), _parameters(s), s.body) for s in syntax.node.body.body
             if isinstance(s, cst.FunctionDef) and not _is_static_or_class_method(s)
         )
-        return read_class(syntax.name, methods, _Reader(self).walk, shadowed)
+        return read_class(syntax.name, methods, _Reader(self).walk, self.span, shadowed)
 
     def function_facts(self, shadowed: FrozenSet[str]) -> List[Tuple[ClassFacts, MethodFacts]]:
         walk = _Reader(self).walk
-        return [read_function((_identifier(s.name.value), _parameters(s), s.body), walk, shadowed)
+        return [read_function((_identifier(s.name.value), _parameters(s), s.body), walk, self.span, shadowed)
                 for s in self.module.body if isinstance(s, cst.FunctionDef)]
 
 
@@ -98,13 +98,12 @@ class _Reader(ExpressionReader):
     # --- statements -------------------------------------------------------------------------------
     def on_assign(self, node: cst.Assign, collector: FactCollector) -> None:
         self.outermost(collector, *(t.target for t in node.targets), node.value)
-        collector.assign([self.expression(t.target) for t in node.targets], self.expression(node.value),
-                         self.file.span(node))
+        collector.assign([self.expression(t.target) for t in node.targets], self.expression(node.value), node)
 
     def on_annotated(self, node: cst.AnnAssign, collector: FactCollector) -> None:
         self.outermost(collector, node.target, node.annotation.annotation, node.value)
         if node.value is not None:
-            collector.assign([self.expression(node.target)], self.expression(node.value), self.file.span(node),
+            collector.assign([self.expression(node.target)], self.expression(node.value), node,
                              self.expression(node.annotation.annotation))
 
     def on_augmented(self, node: cst.AugAssign, collector: FactCollector) -> None:
@@ -137,7 +136,7 @@ class _Reader(ExpressionReader):
 
     # --- expressions ------------------------------------------------------------------------------
     def on_call(self, node: cst.Call, collector: FactCollector) -> None:
-        collector.call(self.expression(node), self.file.span(node))  # type: ignore[arg-type]
+        collector.call(self.expression(node), node)  # type: ignore[arg-type]
 
     def on_named(self, node: cst.NamedExpr, collector: FactCollector) -> None:
         collector.named_expression(self.expression(node.target), self.expression(node.value))
