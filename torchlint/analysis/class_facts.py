@@ -226,11 +226,6 @@ class FactCollector:
             return node.attr
         return None
 
-    def _builtin(self, func: Expr, names: FrozenSet[str]) -> Optional[str]:
-        if isinstance(func, syn.Name) and func.value in names and func.value not in self.shadowed:
-            return func.value
-        return None
-
     def _add_fill(self, target: Expr, how: FillHow, args: Sequence[Expr], key: Optional[Expr] = None) -> None:
         fill = Fill(how=how, args=tuple(args), key=key, method=self.method, order=self._tick())
         attribute = self.self_attribute(target)
@@ -316,16 +311,40 @@ class FactCollector:
     # --- expressions ------------------------------------------------------------------------------
     def call(self, node: syn.Call, where: Any) -> None:
         """`where`: the reader's node of the call (a literal setattr is reported there)."""
-        func = node.func
-        if _is_super_init(func):
-            self.super_init_seen = True
-        literal_setattr = self._literal_setattr(node)
-        if literal_setattr is not None:  # `setattr(self, "layers", [...])` is a store
-            self._store(literal_setattr[0], literal_setattr[1], where, StoreForm.SETATTR)
-        values = tuple(arg.value for arg in node.args)
-        fill_how = FILL_METHODS.get(func.attr) if isinstance(func, syn.Attribute) else None
+        func, args = node.func, node.args
+        fill_how: Optional[FillHow] = None
+        type_check = read_only = None
         if isinstance(func, syn.Attribute):
-            receiver_attribute = self.self_attribute(func.value)
+            if _is_super_init(func):
+                self.super_init_seen = True
+            fill_how = self._method_call(func, args)
+        elif isinstance(func, syn.Name) and func.value not in self.shadowed:
+            literal_setattr = self._literal_setattr(node) if func.value == "setattr" else None
+            if literal_setattr is not None:  # `setattr(self, "layers", [...])` is a store
+                self._store(literal_setattr[0], literal_setattr[1], where, StoreForm.SETATTR)
+            type_check = func.value if func.value in _TYPE_CHECKS else None
+            read_only = func.value if func.value in _READ_ONLY_BUILTINS else None
+        handed_over = fill_how is None and not read_only and not type_check
+        for arg in args:
+            attribute = self.self_attribute(arg.value)
+            if attribute is not None:
+                if type_check:
+                    self._add_use(attribute, UseHow.TYPE_CHECK, type_check)
+                elif read_only:
+                    self._add_use(attribute, UseHow.BUILTIN, read_only)
+                else:  # handed to a call, `other.append(self.layers)` included
+                    self.facts.escaped.add(attribute)
+            elif handed_over and isinstance(arg.value, syn.Name):
+                self.method.escaped_locals.setdefault(arg.value.value, []).append(func)
+        if args and handed_over:
+            self.facts.calls.append(CallFact(func, args, self.method))
+
+    def _method_call(self, func: syn.Attribute, args: Tuple[syn.Arg, ...]) -> Optional[FillHow]:
+        """`receiver.method(args)`: a fill, or a use of an attribute. Says how it fills, if it does."""
+        fill_how = FILL_METHODS.get(func.attr)
+        receiver_attribute = self.self_attribute(func.value)
+        if fill_how is not None or receiver_attribute is not None:
+            values = tuple(arg.value for arg in args)
             if fill_how is not None and (receiver_attribute is not None or isinstance(func.value, syn.Name)):
                 if fill_how in (FillHow.INSERT, FillHow.SETDEFAULT):  # the first argument is a position or key
                     self._add_fill(func.value, fill_how, values[1:], values[0] if values else None)
@@ -339,24 +358,9 @@ class FactCollector:
                     nested = FillHow.NESTED_APPEND if fill_how is FillHow.APPEND else FillHow.NESTED_EXTEND
                     fill = Fill(how=nested, args=values, key=None, method=self.method, order=self._tick())
                     self.facts.fills.setdefault(inner, []).append(fill)
-            if self.self_attribute(func) in _CHILD_ITERATION:
-                self.facts.iterates_children = True
-        type_check = self._builtin(func, _TYPE_CHECKS)
-        read_only = self._builtin(func, _READ_ONLY_BUILTINS)
-        is_fill = fill_how is not None
-        for arg in node.args:
-            attribute = self.self_attribute(arg.value)
-            if attribute is not None:
-                if type_check:
-                    self._add_use(attribute, UseHow.TYPE_CHECK, type_check)
-                elif read_only:
-                    self._add_use(attribute, UseHow.BUILTIN, read_only)
-                else:  # handed to a call, `other.append(self.layers)` included
-                    self.facts.escaped.add(attribute)
-            elif isinstance(arg.value, syn.Name) and not read_only and not is_fill and not type_check:
-                self.method.escaped_locals.setdefault(arg.value.value, []).append(func)
-        if node.args and not is_fill and not read_only and not type_check:
-            self.facts.calls.append(CallFact(func, node.args, self.method))
+        if func.attr in _CHILD_ITERATION and self.self_attribute(func) is not None:
+            self.facts.iterates_children = True
+        return fill_how
 
     def _literal_setattr(self, node: syn.Call) -> Optional[Tuple[Expr, Expr]]:
         args = node.args

@@ -29,6 +29,9 @@ _COMPARE = {
 }
 _UNARY = {ast.USub: "Minus", ast.UAdd: "Plus", ast.Not: "Not", ast.Invert: "BitInvert"}
 _BOOLEAN = {ast.And: "And", ast.Or: "Or"}
+# The syntax nodes made most often are built as the tuples they are: a named tuple's own constructor
+# (a Python function) costs as much again. Every field is given, in order.
+_new = tuple.__new__
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
 _NEWER_BLOCKS = tuple(getattr(ast, name) for name in ("Match", "TryStar") if hasattr(ast, name))  # 3.10, 3.11
 _BLOCKS = (ast.If, ast.Try, ast.With, ast.AsyncWith, ast.For, ast.AsyncFor, ast.While, *_NEWER_BLOCKS)
@@ -145,7 +148,10 @@ class _Reader(ExpressionReader):
         self.pending: List[Tuple[Callable[..., None], Tuple[Any, ...]]] = []  # noted, not yet reported
 
     def expression(self, node: Any) -> Expr:  # each node is converted once: no memo needed
-        convert = _CONVERTERS.get(type(node))
+        kind = type(node)
+        if kind is ast.Name:  # a third of all expressions
+            return _new(syn.Name, (node.id,))
+        convert = _CONVERTERS.get(kind)
         return syn.Other() if convert is None else convert(self, node)
 
     def walk(self, body: List[ast.stmt], collector: FactCollector) -> None:
@@ -304,11 +310,11 @@ def _arguments(reader: _Reader, node: ast.Call) -> Tuple[syn.Arg, ...]:
     written = sorted([*node.args, *node.keywords], key=_position) if node.args and node.keywords else node.args or node.keywords
     for arg in written:
         if isinstance(arg, ast.keyword):
-            arguments.append(syn.Arg(reader.expression(arg.value), arg.arg, "" if arg.arg else "**"))
+            arguments.append(_new(syn.Arg, (reader.expression(arg.value), arg.arg, "" if arg.arg else "**")))
         elif isinstance(arg, ast.Starred):
-            arguments.append(syn.Arg(reader.expression(arg.value), None, "*"))
+            arguments.append(_new(syn.Arg, (reader.expression(arg.value), None, "*")))
         else:
-            arguments.append(syn.Arg(reader.expression(arg)))
+            arguments.append(_new(syn.Arg, (reader.expression(arg), None, "")))
     return tuple(arguments)
 
 
@@ -351,14 +357,14 @@ _UNSET: Tuple[Callable[..., None], Tuple[Any, ...]] = (FactCollector.expression,
 def _call(reader: _Reader, node: ast.Call) -> Expr:
     slot = len(reader.pending)
     reader.pending.append(_UNSET)
-    call = syn.Call(reader.expression(node.func), _arguments(reader, node))
+    call = _new(syn.Call, (reader.expression(node.func), _arguments(reader, node)))
     reader.pending[slot] = (FactCollector.call, (call, node))
     return call
 
 
 def _attribute(reader: _Reader, node: ast.Attribute) -> Expr:
     if node.attr not in FactCollector.WATCHED_ATTRIBUTES:  # the event would change nothing
-        return syn.Attribute(reader.expression(node.value), node.attr)
+        return _new(syn.Attribute, (reader.expression(node.value), node.attr))
     slot = len(reader.pending)
     reader.pending.append(_UNSET)
     attribute = syn.Attribute(reader.expression(node.value), node.attr)
@@ -401,7 +407,6 @@ def _subscript(reader: _Reader, node: ast.Subscript) -> Expr:
 
 
 _CONVERTERS: Dict[type, Callable[[_Reader, Any], Expr]] = {
-    ast.Name: lambda r, n: syn.Name(n.id),
     ast.Attribute: _attribute,
     ast.Call: _call,
     ast.Starred: lambda r, n: syn.Starred(r.expression(n.value)),
@@ -424,7 +429,7 @@ _CONVERTERS: Dict[type, Callable[[_Reader, Any], Expr]] = {
     ast.Slice: lambda r, n: syn.Slice(r.optional(n.lower), r.optional(n.upper), r.optional(n.step)),
     ast.Await: lambda r, n: syn.Await(r.expression(n.value)),
     ast.Lambda: _lambda,
-    ast.Constant: lambda r, n: syn.Constant(n.value),
+    ast.Constant: lambda r, n: _new(syn.Constant, (n.value,)),
     ast.Compare: _compare,
     ast.JoinedStr: _formatted,
     ast.Yield: lambda r, n: syn.Other(() if n.value is None else (r.expression(n.value),)),
