@@ -187,3 +187,33 @@ def test_workers_dead_holding_a_lock_do_not_hang_the_end_of_the_run():
     while in_session(process.pid) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert in_session(process.pid) == []
+
+
+WORKERS_SHARING = (
+    "import os\nfrom torchlint.workers import Workers, shared\n"
+    "def plus_shared(task):\n"
+    "    return task + shared()\n"
+    "with Workers(2, 700) as workers:\n"
+    "    alone = workers.map(plus_shared, [1, 2], False, 10)\n"
+    "    first = workers.map(plus_shared, list(range(200)), True, 5)\n"
+    "    started = [p.pid for p in workers.processes]\n"
+    "    again = workers.map(plus_shared, list(range(200)), True, 5)\n"
+    "    kept = [p.pid for p in workers.processes]\n"
+    "    other = workers.map(plus_shared, list(range(200)), True, 7)\n"
+    "    restarted = [p.pid for p in workers.processes]\n"
+    "print(alone, first == again == list(range(5, 205)), other == list(range(7, 207)))\n"
+    "print(len(started) == 2, kept == started, set(restarted).isdisjoint(started))\n"
+)
+
+
+def test_each_step_hands_its_workers_what_its_tasks_share_once():
+    """A step's shared value reaches every task, in the pool or not; a step that shares something
+    else gets workers started with it (the last pool's end), and nothing is left after the run."""
+    process = subprocess.Popen([sys.executable, "-c", WORKERS_SHARING], stdout=subprocess.PIPE, start_new_session=True)
+    stdout, _ = process.communicate(timeout=60)
+    assert process.returncode == 0
+    assert stdout.decode().splitlines() == ["[11, 12] True True", "True True True"]
+    deadline = time.monotonic() + 5
+    while in_session(process.pid) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert in_session(process.pid) == []

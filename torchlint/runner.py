@@ -9,7 +9,7 @@ import os
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Dict, FrozenSet, List, Optional, Sequence, Set, Tuple
+from typing import Any, Dict, FrozenSet, List, NamedTuple, Optional, Sequence, Set, Tuple
 
 from torchlint.cache import Cache, RememberedRun, digest, index_key, stamp
 from torchlint.diagnostics import Diagnostic, Location
@@ -20,7 +20,7 @@ from torchlint.scan import Scan
 from torchlint.settings import Settings
 from torchlint.neighbours import disk_answers, disk_answers_hold, module_class_closure, remembered_neighbours
 from torchlint.torch_knowledge import State
-from torchlint.workers import Workers
+from torchlint.workers import Workers, shared
 
 _MAX_INDEX_ROUNDS = 4
 # Starting a pool costs about 0.15 s (a fork, then importing torchlint in each worker). On the research
@@ -41,6 +41,16 @@ class RunReport:
     changed: List[Tuple[Path, bytes, bytes]] = field(default_factory=list)  # path, before, after
     errors: List[str] = field(default_factory=list)
     warnings: List[str] = field(default_factory=list)
+
+
+class _CheckShares(NamedTuple):
+    """What every check of a run needs alike."""
+
+    settings: Settings
+    fix: bool
+    project_classes: FrozenSet[str]
+    class_states: Dict[str, State]
+    edits: bool
 
 
 @dataclass(frozen=True)
@@ -124,8 +134,9 @@ def _check_all(
             if cached is not None:
                 outcomes[name] = _Outcome(Path(name), cached)
             else:
-                tasks.append((Path(name), settings, fix, project_classes, scan, class_states, edits))
-        for outcome in workers.map(_check_path, tasks, len(tasks) >= CHECKS_WORTH_A_POOL):
+                tasks.append((Path(name), scan))
+        shared = _CheckShares(settings, fix, project_classes, class_states, edits)
+        for outcome in workers.map(_check_path, tasks, len(tasks) >= CHECKS_WORTH_A_POOL, shared):
             outcomes[str(outcome.path)] = outcome
             if cache and outcome.error is None and not fix:
                 cache.store_result(str(outcome.path), stamps.get(str(outcome.path)), key, outcome.result)
@@ -281,7 +292,8 @@ def _class_states(scans: Dict[str, Scan], module_classes: FrozenSet[str]) -> Dic
 def _check_path(task) -> _Outcome:
     from torchlint.fixes.edits import FixError  # a run without candidates never imports the fixes
 
-    path, settings, fix, project_classes, scan, class_states, edits = task
+    path, scan = task
+    settings, fix, project_classes, class_states, edits = shared()
     try:
         source = _source(path)
     except OSError as error:  # gone or changed since the scan

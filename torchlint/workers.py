@@ -26,6 +26,15 @@ _WATCH_SECONDS = 0.5
 _END_SECONDS = 3.0
 
 
+# In a worker (and in the parent while it runs a step itself): what every task of the step shares.
+_shared: Any = None
+
+
+def shared() -> Any:
+    """For a task: the `shared` value of the `Workers.map` that runs it."""
+    return _shared
+
+
 class WorkerDied(RuntimeError):
     """A worker ended in the middle of the run: its tasks will never be answered."""
 
@@ -39,6 +48,7 @@ class Workers:
         self.count = count
         self.gc_threshold = gc_threshold  # spawned workers do not inherit the parent's
         self.pool: Any = None  # a multiprocessing.Pool, once some step has enough work
+        self.pool_shares: Any = None  # what its workers were started with (`map`'s `shared`)
         self.processes: List[Any] = []  # its workers, as started
         self.others: Set[Any] = set()  # child processes that are not the pool's
 
@@ -49,11 +59,21 @@ class Workers:
         if self.pool is not None:
             self._end(self.pool.close if error_type is None else self.pool.terminate)
 
-    def map(self, function: Callable[[T], R], tasks: List[T], worth_a_pool: bool) -> List[R]:
+    def map(self, function: Callable[[T], R], tasks: List[T], worth_a_pool: bool, shared: Any = None) -> List[R]:
+        """`shared`: what every task needs alike (a task asks `shared()`). A pool's workers get it once,
+        when they start: a pool started with something else is ended first, since handing a large value
+        with every few tasks costs more than starting two processes."""
+        global _shared
         if not worth_a_pool or len(tasks) < 2 or self.count < 2:
-            return [function(task) for task in tasks]
+            _shared = shared
+            try:
+                return [function(task) for task in tasks]
+            finally:
+                _shared = None
+        if self.pool is not None and self.pool_shares is not shared:
+            self._end(self.pool.close)
         if self.pool is None:
-            self._start()
+            self._start(shared)
         chunk = max(1, min(16, len(tasks) // (self.count * 8)))
         pending = self.pool.map_async(function, tasks, chunksize=chunk)
         while not pending.ready():
@@ -61,7 +81,7 @@ class Workers:
             pending.wait(_WATCH_SECONDS)
         return pending.get()
 
-    def _start(self) -> None:
+    def _start(self, shared: Any) -> None:
         import multiprocessing  # only runs with enough work pay for it
 
         from torchlint.lifecycle import signals_deferred
@@ -70,7 +90,10 @@ class Workers:
         # A Ctrl-C while the workers are forked waits until the pool stands: a worker it reached before
         # it could ignore Ctrl-C would die of it (lifecycle.start_worker unblocks signals in each worker).
         with signals_deferred():
-            self.pool = multiprocessing.Pool(self.count, initializer=_start_worker, initargs=(os.getpid(), self.gc_threshold))
+            self.pool = multiprocessing.Pool(
+                self.count, initializer=_start_worker, initargs=(os.getpid(), self.gc_threshold, shared)
+            )
+        self.pool_shares = shared
         self.processes = [p for p in multiprocessing.active_children() if p not in self.others]
 
     def _check_alive(self) -> None:
@@ -111,8 +134,10 @@ def _how_it_ended(code: int) -> str:
     return f"was killed by {name}{hint}"
 
 
-def _start_worker(parent: int, gc_threshold: int) -> None:
+def _start_worker(parent: int, gc_threshold: int, shares: Any) -> None:
     from torchlint.lifecycle import start_worker
 
+    global _shared
     start_worker(parent)
     gc.set_threshold(max(gc.get_threshold()[0], gc_threshold))
+    _shared = shares
