@@ -115,7 +115,7 @@ def _read(function: ast.AST) -> Tuple[bool, List[ast.Call]]:
     reads_training = False
     calls: List[ast.Call] = []
     pending = deque([function])
-    take, extend, append = pending.popleft, pending.extend, pending.append
+    take, extend, append, getters = pending.popleft, pending.extend, pending.append, _CHILDREN
     while pending:
         node = take()
         kind = type(node)
@@ -123,9 +123,9 @@ def _read(function: ast.AST) -> Tuple[bool, List[ast.Call]]:
             calls.append(node)  # type: ignore[arg-type]
         elif kind is ast.Attribute and node.attr == "training" and type(node.value) is ast.Name:  # type: ignore[attr-defined]
             reads_training = True
-        for value in _children(kind)(node):
+        for value in (getters.get(kind) or _children(kind))(node):
             if type(value) is list:
-                extend(item for item in value if type(item) not in _LEAVES and isinstance(item, ast.AST))
+                extend([item for item in value if type(item) not in _LEAVES and isinstance(item, ast.AST)])
             elif type(value) not in _LEAVES and isinstance(value, ast.AST):
                 append(value)
     return reads_training, calls
