@@ -30,6 +30,9 @@ SHAPES = [
     "if x: import a\nelse: import b\ntry:\n    import c\nexcept E:\n    import d\nelse:\n    import e\n"
     "finally:\n    import f\nm, _ = g()\nm.n, _ = h()\nclass A(nn.Module):\n    def f(self):\n"
     "        y = x[(a - 1), 0]\n        y = x[..., *r]\n        self.z[(a, b)] = w\n",
+    # local imports: a dotted module path is no attribute read (libcst spells it with Attribute nodes)
+    "class L(nn.Module):\n    def f(self):\n        import a.training.b\n        from b.training import c\n"
+    "        from c._modules import d\n        return self.children()\n",
     "é = 'ü'\nclass Ünïcode(nn.Module):\n    def __init__(self):\n        super().__init__()\n"
     "        self.ä = ['é', nn.Linear(1, 1)]  # ü\n        setattr(self, 'b', [Ü()])\n",
 ]

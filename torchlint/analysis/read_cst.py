@@ -90,6 +90,8 @@ class _Reader(ExpressionReader):
         pending: List[cst.CSTNode] = [root]
         while pending:
             node = pending.pop()
+            if isinstance(node, _IMPORTS):  # dotted module paths, not attributes read (as in `ast`)
+                continue
             handler = _HANDLERS.get(type(node))
             if handler is not None:
                 handler(self, node, collector)
@@ -155,6 +157,7 @@ class _Reader(ExpressionReader):
         collector.subscript(self.expression(node))  # type: ignore[arg-type]
 
 
+_IMPORTS = (cst.Import, cst.ImportFrom)
 _HANDLERS: Dict[type, Callable[[_Reader, Any, FactCollector], None]] = {
     cst.Assign: _Reader.on_assign, cst.AnnAssign: _Reader.on_annotated, cst.AugAssign: _Reader.on_augmented,
     cst.For: _Reader.on_for, cst.Return: _Reader.on_return, cst.Del: _Reader.on_delete,
