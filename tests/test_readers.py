@@ -33,6 +33,9 @@ SHAPES = [
     # local imports: a dotted module path is no attribute read (libcst spells it with Attribute nodes)
     "class L(nn.Module):\n    def f(self):\n        import a.training.b\n        from b.training import c\n"
     "        from c._modules import d\n        return self.children()\n",
+    # a guard stands before its case's body (libcst declares the body first)
+    "class M(nn.Module):\n    def f(self, x):\n        match x:\n            case _ if (y := g(1)):\n"
+    "                return h(y)\n",
     "é = 'ü'\nclass Ünïcode(nn.Module):\n    def __init__(self):\n        super().__init__()\n"
     "        self.ä = ['é', nn.Linear(1, 1)]  # ü\n        setattr(self, 'b', [Ü()])\n",
 ]

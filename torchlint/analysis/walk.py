@@ -19,7 +19,8 @@ _SKIPPED_FIELDS = frozenset(
         "operator",
     )
 )
-_FIELDS: Dict[type, Tuple[str, ...]] = {}
+# Nodes whose fields are declared in another order than the source's (`case p if guard: body`).
+_FIELDS: Dict[type, Tuple[str, ...]] = {cst.MatchCase: ("pattern", "guard", "body")}
 
 
 def _fields_of(kind: type) -> Tuple[str, ...]:
