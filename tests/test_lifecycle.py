@@ -217,3 +217,38 @@ def test_each_step_hands_its_workers_what_its_tasks_share_once():
     while in_session(process.pid) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert in_session(process.pid) == []
+
+
+RUN_INTERRUPTED_AS_ITS_CHECKS_START = (
+    "import os, signal, sys, threading\nfrom torchlint.workers import Workers\nfrom torchlint.cli import main\n"
+    "delay, start = float(sys.argv[1]), Workers._start\n"
+    "def interrupted_start(self, shared):\n"
+    # Another thread of the run receives the signal (the kernel may hand it to any thread that does
+    # not block it) while the checks' pool starts.
+    "    if shared is not None:\n"
+    "        threading.Timer(delay, os.kill, (os.getpid(), signal.SIGINT)).start()\n"
+    "    start(self, shared)\n"
+    "Workers._start = interrupted_start\n"
+    "sys.exit(main(sys.argv[2:]))\n"
+)
+
+
+@pytest.mark.parametrize("delay", [0.0, 0.0005, 0.001, 0.002, 0.005])
+def test_a_ctrl_c_another_thread_receives_while_the_pool_starts_ends_the_run(tmp_path, delay):
+    """Python raises KeyboardInterrupt in the main thread whichever thread received the signal: never in
+    the middle of starting a pool (a pool started but never stored is never ended, its worker handler
+    replaces the workers the interpreter's exit terminates, and the exit waits for them forever)."""
+    folder = _tree(tmp_path / "tree")
+    process = subprocess.Popen(
+        [sys.executable, "-c", RUN_INTERRUPTED_AS_ITS_CHECKS_START, str(delay), "--fix", "--no-cache", str(folder)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
+    )
+    try:
+        _, stderr = process.communicate(timeout=30)
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+    if process.returncode in (0, 1):
+        pytest.skip("the run finished before the signal came")
+    assert process.returncode == 130 and stderr.decode().strip() == "torchlint: interrupted"
+    _assert_nothing_left(process, folder)

@@ -12,7 +12,7 @@ import os
 import signal
 import sys
 import threading
-from typing import Iterator
+from typing import Iterator, List
 
 _POLL_SECONDS = 0.5
 
@@ -45,15 +45,28 @@ def stop_signals_end_the_run() -> Iterator[None]:
 
 @contextlib.contextmanager
 def signals_deferred() -> Iterator[None]:
-    """Hold SIGINT, SIGTERM and SIGHUP while a write that cannot be made atomic is under way."""
-    blockable = hasattr(signal, "pthread_sigmask") and threading.current_thread() is threading.main_thread()
+    """Hold SIGINT, SIGTERM and SIGHUP while a write that cannot be made atomic, or the start of the
+    process pool, is under way; then act on the first that came. They are blocked in this thread, so
+    that what it forks starts with them blocked; and one that another thread of the process receives
+    (the kernel hands it to any thread that does not block it) is only recorded, since Python would
+    raise it here all the same, in the middle of what must not be interrupted."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    received: List[int] = []
+    previous = {number: signal.signal(number, lambda number, _frame: received.append(number)) for number in _STOPPING}
+    blockable = hasattr(signal, "pthread_sigmask")
     if blockable:
         signal.pthread_sigmask(signal.SIG_BLOCK, _STOPPING)
     try:
         yield
     finally:
         if blockable:
-            signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOPPING)
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOPPING)  # one held is received (recorded) now
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+        if received:
+            os.kill(os.getpid(), received[0])  # its own handler acts on it now
 
 
 _STOPPING = {signal.SIGINT, getattr(signal, "SIGTERM", signal.SIGINT), getattr(signal, "SIGHUP", signal.SIGINT)}
