@@ -8,8 +8,7 @@ from torchlint.analysis.class_state import own_state, training_lines_of
 from torchlint.analysis.source_lines import lines_saying
 from torchlint.analysis.read_ast import AstFile
 from torchlint.analysis.imports import ImportMap
-from torchlint.analysis.module_file import shadowed_builtins
-from torchlint.torch_knowledge import MODE, PARAMETERS
+from torchlint.torch_knowledge import MODE
 
 SOURCE = """\
 import torch.nn as nn
@@ -52,8 +51,8 @@ def test_the_methods_on_training_lines_give_the_full_answer(newline):
     data = SOURCE.replace("\n", newline).encode()
     file = AstFile(ast.parse(data), data)
     imports = ImportMap.build(file.records, "model", "")
-    states = _states(file, imports, training_lines_of(data))
-    assert states == _states(file, imports, None)
+    states = [own_state(node, imports, training_lines_of(data)) for node in file.class_nodes]
+    assert states == [own_state(node, imports) for node in file.class_nodes]
     gate, plain = states
     assert gate.owns is not None and MODE in gate.owns
     assert plain.owns == frozenset()
@@ -72,54 +71,3 @@ def test_classes_nested_in_functions_and_blocks_are_found(newline):
     classes = AstFile(ast.parse(data), data).classes()
     assert [c.name for c in classes] == ["Inner", "Deeper", "Outer"]
     assert [len(c.local_imports) for c in classes] == [1, 1, 0]
-
-
-def _states(file, imports, training_lines):
-    syntax = {id(c.node): c for c in file.classes()}
-    shadowed = shadowed_builtins(imports)
-    return [
-        own_state(node, imports, lambda node=node: file.class_facts(syntax[id(node)], shadowed), file.expression,
-                  training_lines)
-        for node in file.class_nodes
-    ]
-
-
-HELPERS = """\
-import torch
-import torch.nn as nn
-
-
-class Helped(nn.Module):
-    def __init__(self, scale=nn.Parameter(torch.ones(1))):
-        super().__init__()
-        self.block = self._make()
-
-    @staticmethod
-    def _make():
-        return nn.Identity()
-
-    @staticmethod
-    def mode(module):
-        return module.training
-
-
-class Built(nn.Module):
-    def __init__(self):
-        super().__init__()
-        self.block = self._make()
-
-    @classmethod
-    def _make(cls):
-        return nn.Linear(2, 2)
-"""
-
-
-def test_what_the_facts_leave_out_is_read_too():
-    """A method's defaults, and static and class methods (helpers of `__init__`, or reading `training`),
-    are no part of a class's facts: what they create still counts."""
-    data = HELPERS.encode()
-    file = AstFile(ast.parse(data), data)
-    imports = ImportMap.build(file.records, "model", "")
-    helped, built = _states(file, imports, training_lines_of(data))
-    assert helped.owns == frozenset((PARAMETERS, MODE))
-    assert built.owns == frozenset((PARAMETERS,))

@@ -140,31 +140,15 @@ def _parse(data: bytes) -> Optional[ast.Module]:
 def with_states(file, imports: ImportMap, training_lines: Optional[List[int]] = None) -> ModuleRecords:
     """The module records, each top-level class with what it owns (analysis/class_state.py).
     `training_lines`: `training_lines_of(file.data)`, when the caller has it."""
-    from torchlint.analysis.class_state import training_lines_of
-    from torchlint.analysis.module_file import shadowed_builtins
+    from torchlint.analysis.class_state import own_state, training_lines_of
 
     records = file.records
     if training_lines is None:
         training_lines = training_lines_of(file.data)  # `x.training` needs the word on a line of the method
-    shadowed = shadowed_builtins(imports)
-    syntax = {id(c.node): c for c in file.classes()}  # the top-level classes among them
     classes = tuple(
-        replace(r, state=_own_state(file, syntax[id(n)], imports, shadowed, training_lines))
-        for r, n in zip(records.classes, file.class_nodes)
+        replace(r, state=own_state(n, imports, training_lines)) for r, n in zip(records.classes, file.class_nodes)
     )
     return replace(records, classes=classes)
-
-
-def _own_state(file, syntax, imports: ImportMap, shadowed: FrozenSet[str], training_lines: Optional[List[int]]):
-    """What the class owns, read off the facts the scan reads anyway (analysis/module_file.py); for a
-    class that nests too deeply to read, anything."""
-    from torchlint.analysis.class_state import own_state
-    from torchlint.analysis.imports import OwnState
-
-    try:
-        return own_state(syntax.node, imports, lambda: file.class_facts(syntax, shadowed), file.expression, training_lines)
-    except RecursionError:
-        return OwnState(None)
 
 
 def file_records(data: bytes, module_name: str, package: str, tree: Optional[ast.Module] = None) -> Optional[ModuleRecords]:

@@ -130,10 +130,6 @@ class MethodFacts:
     returns: List[Expr] = field(default_factory=list)
     # The outermost expressions of the method's statements, in source order (read for `forward`).
     expressions: List[Expr] = field(default_factory=list)
-    # Every call in its body, in source order, and whether it reads `<name>.training`: what an instance
-    # of the class owns (analysis/class_state.py).
-    calls_made: List[syn.Call] = field(default_factory=list)
-    reads_training: bool = False
 
 
 @dataclass(eq=False)
@@ -315,7 +311,6 @@ class FactCollector:
     # --- expressions ------------------------------------------------------------------------------
     def call(self, node: syn.Call, where: Any) -> None:
         """`where`: the reader's node of the call (a literal setattr is reported there)."""
-        self.method.calls_made.append(node)
         func, args = node.func, node.args
         fill_how: Optional[FillHow] = None
         type_check = read_only = None
@@ -381,13 +376,10 @@ class FactCollector:
         return None
 
     # The only attribute names `attribute` looks at: a reader need not report the others.
-    WATCHED_ATTRIBUTES: ClassVar[FrozenSet[str]] = _CHILD_ITERATION | {"training"}
+    WATCHED_ATTRIBUTES: ClassVar[FrozenSet[str]] = _CHILD_ITERATION
 
     def attribute(self, node: syn.Attribute) -> None:
-        if node.attr == "training":
-            if isinstance(node.value, syn.Name):
-                self.method.reads_training = True
-        elif self.self_attribute(node) in _CHILD_ITERATION:
+        if self.self_attribute(node) in _CHILD_ITERATION:
             self.facts.iterates_children = True
 
     def binary(self, node: syn.BinaryOperation) -> None:

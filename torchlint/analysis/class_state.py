@@ -1,6 +1,4 @@
-"""What an instance of a user-defined module class owns, read off its facts (analysis/class_facts.py:
-the calls of each method's body, whether it reads `x.training`) and, for what those leave out, CPython's
-`ast` of the class.
+"""What an instance of a user-defined module class owns, read off CPython's `ast` of its class.
 
 A container of modules loses what its modules own: parameters, buffers, or behaviour that depends on
 `train()` / `eval()`. A class whose `__init__` (and the helper methods it calls) creates none of these
@@ -19,12 +17,8 @@ from collections import deque
 from operator import attrgetter
 from typing import Any, Callable, Dict, FrozenSet, List, Mapping, Optional, Sequence, Set, Tuple
 
-from torchlint.analysis import syntax as syn
 from torchlint.analysis.ast_names import dotted_name
-from torchlint.analysis.class_facts import ClassFacts, MethodFacts
 from torchlint.analysis.imports import ImportMap, OwnState
-from torchlint.analysis.read_ast import instance_methods
-from torchlint.analysis.syntax import Expr
 from torchlint.analysis.source_lines import lines_saying, says_within
 from torchlint.torch_knowledge import (
     BUFFERS,
@@ -45,16 +39,10 @@ _PURE_MODULES = ("math", "numpy", "operator", "functools", "itertools", "warning
 _TORCH_NAMESPACES_THAT_BUILD = ("torch.nn.", "torch.jit.", "torch.ao.", "torch.quantization.", "torch.fx.")
 
 
-def own_state(
-    node: ast.ClassDef, imports: ImportMap, facts_of: Callable[[], ClassFacts], to_syntax: Callable[[ast.expr], Expr],
-    training_lines: Optional[Sequence[int]] = None,
-) -> OwnState:
-    """`facts_of`: the class's facts (analysis/class_facts.py), which hold the calls of each method's
-    body and whether it reads `x.training`; asked only when the class's bases leave the answer open.
-    What the facts leave out (static and class methods, a method's decorators, defaults and
-    annotations) is walked here, its calls read as syntax by `to_syntax`. `training_lines`: the lines
-    of the file that say `training` (`training_lines_of`), None when any line may: a part whose lines
-    never say it is not walked for `x.training`."""
+def own_state(node: ast.ClassDef, imports: ImportMap, training_lines: Optional[Sequence[int]] = None) -> OwnState:
+    """`training_lines`: the lines of the file that say `training` (`training_lines_of`), None when any
+    line may. Only a method on such a line is read for `x.training`; `__init__` and its helpers are read
+    for their calls."""
     methods = {f.name: f for f in node.body if isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef))}
     if _STATE_OVERRIDES & set(methods):
         return OwnState(None)
@@ -73,23 +61,17 @@ def own_state(
             owns |= state
             continue
         depends.append(qualified)
-    facts = facts_of()
-    in_facts = {id(method) for method in instance_methods(node)}
+    read: Dict[str, Tuple[bool, List[ast.Call]]] = {}
 
-    def method_facts(name: str) -> Optional[MethodFacts]:
-        return facts.methods[name] if id(methods[name]) in in_facts else None
+    def read_method(name: str) -> Tuple[bool, List[ast.Call]]:
+        if name not in read:
+            read[name] = _read(methods[name])
+        return read[name]
 
-    if any(_reads_training(f, method_facts(name), training_lines) for name, f in methods.items()):
+    if any(read_method(name)[0] for name, f in methods.items() if _may_say_training(f, training_lines)):
         owns.add(MODE)  # train/eval behaviour
-    calls: Dict[str, List[syn.Call]] = {}
-
-    def calls_of(name: str) -> List[syn.Call]:
-        if name not in calls:
-            calls[name] = _calls(methods[name], method_facts(name), to_syntax)
-        return calls[name]
-
-    for method in _init_and_its_helpers(methods, calls_of):
-        for call in calls_of(method):
+    for method in _init_and_its_helpers(methods, read_method):
+        for call in read_method(method)[1]:
             verdict = _call_state(call, imports, methods)
             if verdict is None:
                 return OwnState(None)
@@ -97,7 +79,7 @@ def own_state(
             owns |= made
             if dependency is not None:
                 depends.append(dependency)
-    return OwnState(frozenset(owns), tuple(sorted(set(depends))))
+    return OwnState(frozenset(owns), tuple(dict.fromkeys(depends)))
 
 
 def training_lines_of(data: bytes) -> Optional[List[int]]:
@@ -106,33 +88,13 @@ def training_lines_of(data: bytes) -> Optional[List[int]]:
     return lines_saying(data, b"training") if data.isascii() else None
 
 
-def _reads_training(function: ast.AST, facts: Optional[MethodFacts], training_lines: Optional[Sequence[int]]) -> bool:
-    """Whether the method reads `<name>.training`: its body's facts say, the rest is walked (only where a
-    line says `training`)."""
-    if facts is not None and facts.reads_training:
-        return True
-    if training_lines is not None and not says_within(training_lines, function):
-        return False
-    return any(_read(part)[0] for part in _outside_facts(function, facts))
+def _may_say_training(function: ast.AST, training_lines: Optional[Sequence[int]]) -> bool:
+    return training_lines is None or says_within(training_lines, function)
 
 
-def _calls(function: ast.AST, facts: Optional[MethodFacts], to_syntax: Callable[[ast.expr], Expr]) -> List[syn.Call]:
-    """The method's calls: its body's from its facts, the rest walked."""
-    calls = list(facts.calls_made) if facts is not None else []
-    for part in _outside_facts(function, facts):
-        calls.extend(to_syntax(call) for call in _read(part)[1])
-    return calls
-
-
-def _outside_facts(function: Any, facts: Optional[MethodFacts]) -> List[ast.AST]:
-    """What a method's facts leave out: all of a static or class method (or one without parameters),
-    else its decorators, parameters (defaults, annotations) and return annotation."""
-    if facts is None:
-        return [function]
-    return [*function.decorator_list, function.args, *([function.returns] if function.returns else [])]
-
-
-def _init_and_its_helpers(methods: Mapping[str, ast.AST], calls_of: Callable[[str], List[syn.Call]]) -> List[str]:
+def _init_and_its_helpers(
+    methods: Mapping[str, ast.AST], read_method: Callable[[str], Tuple[bool, List[ast.Call]]]
+) -> List[str]:
     found: List[str] = []
     pending = ["__init__"] if "__init__" in methods else []
     while pending:
@@ -140,22 +102,19 @@ def _init_and_its_helpers(methods: Mapping[str, ast.AST], calls_of: Callable[[st
         if name in found:
             continue
         found.append(name)
-        for call in calls_of(name):
+        for call in read_method(name)[1]:
             func = call.func
-            if isinstance(func, syn.Attribute) and _is_self(func.value) and func.attr in methods:
-                pending.append(func.attr)
+            if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id == "self":
+                if func.attr in methods:
+                    pending.append(func.attr)
     return found
 
 
-def _is_self(node: Expr) -> bool:
-    return isinstance(node, syn.Name) and node.value == "self"
-
-
-def _read(node: ast.AST) -> Tuple[bool, List[ast.Call]]:
-    """One walk of a node (in `ast.walk`'s order): does it read `<name>.training`, and its calls."""
+def _read(function: ast.AST) -> Tuple[bool, List[ast.Call]]:
+    """One walk of a method (in `ast.walk`'s order): does it read `<name>.training`, and its calls."""
     reads_training = False
     calls: List[ast.Call] = []
-    pending = deque([node])
+    pending = deque([function])
     take, extend, append, getters = pending.popleft, pending.extend, pending.append, _CHILDREN
     while pending:
         node = take()
@@ -193,12 +152,13 @@ def _children(kind: type) -> Callable[[Any], Sequence[Any]]:
     return getter
 
 
-def _call_state(call: syn.Call, imports: ImportMap, methods: Mapping[str, ast.AST]) -> Optional[Tuple[FrozenSet[str], Optional[str]]]:
+def _call_state(call: ast.Call, imports: ImportMap, methods: Mapping[str, ast.AST]) -> Optional[Tuple[FrozenSet[str], Optional[str]]]:
     """(what the call creates, a class it depends on), or None when it may create anything."""
     nothing: FrozenSet[str] = frozenset()
     func = call.func
-    if isinstance(func, syn.Attribute):
-        if _is_self(func.value):
+    if isinstance(func, ast.Attribute):
+        receiver = func.value
+        if isinstance(receiver, ast.Name) and receiver.id == "self":
             if func.attr == "register_buffer":
                 return frozenset((BUFFERS,)), None
             if func.attr == "register_parameter":
@@ -208,12 +168,12 @@ def _call_state(call: syn.Call, imports: ImportMap, methods: Mapping[str, ast.AS
             return nothing, None  # a helper (walked itself) or a method of a torch base
         if func.attr == "__init__":
             return nothing, None  # `super().__init__()`, `nn.Module.__init__(self)`
-    dotted = _dotted_name(func)
+    dotted = dotted_name(func)
     if dotted is None:
         return _method_of_a_value(func)
-    if isinstance(func, syn.Name) and func.value in _BUILTINS and not imports.binds(func.value):
+    if isinstance(func, ast.Name) and func.id in _BUILTINS and not imports.binds(func.id):
         return nothing, None  # _BUILTINS leaves out setattr, eval and exec: they are handled below
-    if isinstance(func, syn.Name) and func.value in ("setattr", "eval", "exec") and not imports.binds(func.value):
+    if isinstance(func, ast.Name) and func.id in ("setattr", "eval", "exec") and not imports.binds(func.id):
         return None
     qualified = imports.qualify_dotted(dotted)
     if qualified is None:
@@ -228,26 +188,16 @@ def _call_state(call: syn.Call, imports: ImportMap, methods: Mapping[str, ast.AS
     return nothing, qualified  # a class or function of the project, or of another package
 
 
-def _dotted_name(node: Expr) -> Optional[str]:
-    """`torch.nn.Linear` for that expression, `Base` for `Base[T]`; None for anything but names."""
-    if isinstance(node, syn.Subscript):
-        node = node.value
-    if isinstance(node, syn.Attribute):
-        base = _dotted_name(node.value)
-        return None if base is None else f"{base}.{node.attr}"
-    return syn.dotted_name(node)
-
-
-def _method_of_a_value(func: Expr) -> Optional[Tuple[FrozenSet[str], Optional[str]]]:
+def _method_of_a_value(func: ast.AST) -> Optional[Tuple[FrozenSet[str], Optional[str]]]:
     """`x.view(...)`, `cfg.get(...)`, `"{}".format(...)`: a method of some value. Copies and builders may
     make modules; other methods return what their receiver already was."""
-    if isinstance(func, syn.Attribute) and func.attr not in ("copy", "deepcopy", "build", "create", "make",
+    if isinstance(func, ast.Attribute) and func.attr not in ("copy", "deepcopy", "build", "create", "make",
                                                               "from_config", "from_pretrained", "instantiate", "clone"):
         return frozenset(), None
     return None
 
 
-def _torch_class_state(qualified: str, call: Optional[syn.Call]) -> State:
+def _torch_class_state(qualified: str, call: Optional[ast.Call]) -> State:
     name = torch_nn_class_name(qualified)
     if name is None:
         if qualified.startswith(_TORCH_NAMESPACES_THAT_BUILD) and not qualified.startswith(
@@ -257,9 +207,9 @@ def _torch_class_state(qualified: str, call: Optional[syn.Call]) -> State:
         return frozenset()  # torch.zeros, torch.arange, F.relu...: plain tensors, nothing torch registers
     if call is None:
         return torch_module_state(name, 0, frozenset(), False)
-    positional = sum(1 for a in call.args if a.keyword is None and not a.star)
-    keywords = frozenset(a.keyword for a in call.args if a.keyword)
-    unpacks = any(a.star for a in call.args)
+    positional = sum(1 for a in call.args if not isinstance(a, ast.Starred))
+    keywords = frozenset(k.arg for k in call.keywords if k.arg)
+    unpacks = any(isinstance(a, ast.Starred) for a in call.args) or any(k.arg is None for k in call.keywords)
     return torch_module_state(name, positional, keywords, unpacks)
 
 

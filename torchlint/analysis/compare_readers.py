@@ -65,8 +65,6 @@ def _method(method: MethodFacts) -> Any:
         "aliased_locals": sorted(method.aliased_locals),
         "returns": _plain(method.returns),
         "expressions": _plain(method.expressions),
-        "calls_made": _plain(method.calls_made),
-        "reads_training": method.reads_training,
     }
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass, field
-from typing import Any, Callable, Dict, FrozenSet, Iterator, List, Optional, Tuple, Union
+from typing import Any, Callable, Dict, FrozenSet, Iterator, List, Optional, Tuple
 
 from torchlint.analysis import syntax as syn
 from torchlint.analysis.ast_names import dotted_name
@@ -125,12 +125,11 @@ class AstFile:
         return self._facts[key]
 
     def _read_class_facts(self, syntax: ClassSyntax, shadowed: FrozenSet[str]) -> ClassFacts:
-        methods = ((s.name, _parameters(s), s.body) for s in instance_methods(syntax.node))
+        methods = (
+            (s.name, _parameters(s), s.body) for s in syntax.node.body
+            if isinstance(s, _FUNCTIONS) and not _is_static_or_class_method(s)
+        )
         return read_class(syntax.name, methods, _Reader(self).walk, self.span, shadowed)
-
-    def expression(self, node: ast.expr) -> Expr:
-        """An expression of the file as the analysis reads it."""
-        return _Reader(self).expression(node)
 
     def function_facts(self, shadowed: FrozenSet[str]) -> List[Tuple[ClassFacts, MethodFacts]]:
         walk = _Reader(self).walk
@@ -530,12 +529,6 @@ def _nested_statements(node: ast.AST) -> Iterator[ast.stmt]:
         yield from handler.body
     for case in getattr(node, "cases", ()):
         yield from case.body
-
-
-def instance_methods(node: ast.ClassDef) -> List[Union[ast.FunctionDef, ast.AsyncFunctionDef]]:
-    """The methods a class's facts are read from: neither static nor class methods, with a parameter
-    for the instance."""
-    return [s for s in node.body if isinstance(s, _FUNCTIONS) and not _is_static_or_class_method(s) and _parameters(s)]
 
 
 def _is_static_or_class_method(function: ast.AST) -> bool:
