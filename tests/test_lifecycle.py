@@ -40,12 +40,15 @@ def _start(folder):
     return process
 
 
-def _assert_nothing_left(process, folder):
-    session = process.pid
+def _assert_session_ended(session):
     deadline = time.monotonic() + 5
     while in_session(session) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert in_session(session) == [], "a process of the run is still alive 5 s after it ended"
+
+
+def _assert_nothing_left(process, folder):
+    _assert_session_ended(process.pid)
     states = {path.read_bytes() for path in folder.glob("*.py")}
     assert states <= {ORIGINAL, FIXED}, "a file was left neither original nor fixed"
     assert len(list(folder.glob("*.py"))) == FILES
@@ -101,10 +104,7 @@ def test_busy_workers_end_when_their_parent_is_killed():
     time.sleep(0.5)  # both workers are now asleep in their task
     process.kill()
     process.wait(timeout=10)
-    deadline = time.monotonic() + 5
-    while in_session(process.pid) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert in_session(process.pid) == []
+    _assert_session_ended(process.pid)
 
 
 def test_language_server_ends_when_its_client_vanishes():
@@ -183,10 +183,7 @@ def test_workers_dead_holding_a_lock_do_not_hang_the_end_of_the_run():
     stdout, _ = process.communicate(timeout=30)
     assert process.returncode == 3
     assert stdout == b"a worker process was killed by SIGKILL (out of memory?) in the middle of the run\n"
-    deadline = time.monotonic() + 5
-    while in_session(process.pid) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert in_session(process.pid) == []
+    _assert_session_ended(process.pid)
 
 
 WORKERS_SHARING = (
@@ -213,10 +210,7 @@ def test_each_step_hands_its_workers_what_its_tasks_share_once():
     stdout, _ = process.communicate(timeout=60)
     assert process.returncode == 0
     assert stdout.decode().splitlines() == ["[11, 12] True True", "True True True"]
-    deadline = time.monotonic() + 5
-    while in_session(process.pid) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert in_session(process.pid) == []
+    _assert_session_ended(process.pid)
 
 
 RUN_INTERRUPTED_AS_ITS_CHECKS_START = (
