@@ -135,8 +135,8 @@ def _check_all(
                 outcomes[name] = _Outcome(Path(name), cached)
             else:
                 tasks.append((Path(name), scan))
-        shared = _CheckShares(settings, fix, project_classes, class_states, edits)
-        for outcome in workers.map(_check_path, tasks, len(tasks) >= CHECKS_WORTH_A_POOL, shared):
+        knowledge = _CheckShares(settings, fix, project_classes, class_states, edits)
+        for outcome in workers.map(_check_path, tasks, len(tasks) >= CHECKS_WORTH_A_POOL, knowledge):
             outcomes[str(outcome.path)] = outcome
             if cache and outcome.error is None and not fix:
                 cache.store_result(str(outcome.path), stamps.get(str(outcome.path)), key, outcome.result)
