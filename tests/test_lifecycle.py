@@ -91,7 +91,7 @@ def test_a_finished_run_leaves_no_process(tmp_path):
 
 BUSY_POOL = (
     "import time\nfrom torchlint.workers import Workers\n"
-    "workers = Workers(2, 700).__enter__()\nworkers.map(abs, list(range(100)), 1)\n"
+    "workers = Workers(2).__enter__()\nworkers.map(abs, list(range(100)), 1)\n"
     "print('ready', flush=True)\nworkers.map(time.sleep, [30, 30], 1)\n"
 )
 
@@ -160,7 +160,7 @@ def test_a_worker_killed_under_a_task_ends_the_run_with_an_error(tmp_path):
 
 WORKERS_DEAD_HOLDING_A_LOCK = (
     "import os, signal, time\nfrom torchlint.workers import Workers, WorkerDied\n"
-    "with Workers(2, 700) as workers:\n"
+    "with Workers(2) as workers:\n"
     "    workers.map(abs, list(range(100)), True)\n"
     "    time.sleep(0.3)\n"
     # Idle, one of them waits for the next task holding the lock for reading it: it dies with it held.
@@ -190,7 +190,7 @@ WORKERS_SHARING = (
     "import os\nfrom torchlint.workers import Workers, shared\n"
     "def plus_shared(task):\n"
     "    return task + shared()\n"
-    "with Workers(2, 700) as workers:\n"
+    "with Workers(2) as workers:\n"
     "    alone = workers.map(plus_shared, [1, 2], False, 10)\n"
     "    first = workers.map(plus_shared, list(range(200)), True, 5)\n"
     "    started = [p.pid for p in workers.processes]\n"

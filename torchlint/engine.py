@@ -12,6 +12,7 @@ from typing import FrozenSet, List, Mapping, Optional, Tuple, Union
 
 from torchlint.analysis.imports import ImportMap
 from torchlint.diagnostics import Diagnostic, Fix, Location
+from torchlint.garbage import paused_collections
 from torchlint.noqa import is_suppressed
 from torchlint.scan import TOO_DEEP, Scan, read_for_check, scan_source, source_encoding
 from torchlint.settings import Settings
@@ -56,6 +57,7 @@ def scan_file(source: SourceFile, settings: Settings, project_classes: FrozenSet
     return scan_source(source.data, settings, source.module_name, source.package, project_classes, tree)
 
 
+@paused_collections
 def check_file(
     source: SourceFile,
     settings: Settings,

@@ -2,9 +2,7 @@
 libcst only the files that need it (in parallel when there are many), and write fixes atomically."""
 from __future__ import annotations
 
-import contextlib
 import errno
-import gc
 import os
 import tempfile
 from dataclasses import dataclass, field
@@ -15,6 +13,7 @@ from torchlint.cache import Cache, RememberedRun, digest, index_key, stamp
 from torchlint.diagnostics import Diagnostic, Location
 from torchlint.engine import SYNTAX_ERROR_CODE, FileResult, SourceFile, check_file, scan_file
 from torchlint.files import NOTEBOOK_SUFFIX, module_name
+from torchlint.garbage import rarer_collections
 from torchlint.byte_skip import simple_names
 from torchlint.scan import Scan
 from torchlint.settings import Settings
@@ -29,10 +28,6 @@ _MAX_INDEX_ROUNDS = 4
 SCANS_WORTH_A_POOL = 48
 BYTES_WORTH_A_POOL = 500_000
 CHECKS_WORTH_A_POOL = 4
-# A run allocates millions of short-lived syntax nodes while the scans it keeps grow: with CPython's
-# default threshold (700) the collector walks those scans again and again, a quarter of a cold run's CPU
-# on the research corpus. Garbage cycles are rare here; collecting every 100,000 allocations is plenty.
-_RUN_GC_THRESHOLD = 100_000
 
 
 @dataclass
@@ -94,7 +89,7 @@ def _check_all(
     paths: Sequence[Path], settings: Settings, fix: bool, jobs: Optional[int], cache: Optional[Cache], neighbours: bool,
     edits: bool, stamps: Dict[str, Any], identity: Optional[str],
 ) -> Dict[str, _Outcome]:
-    with _rarer_collections(), Workers(jobs or os.cpu_count() or 1, _RUN_GC_THRESHOLD) as workers:
+    with rarer_collections(), Workers(jobs or os.cpu_count() or 1) as workers:
         known, known_states = _neighbour_knowledge([(p, None) for p in paths], settings) if neighbours else (frozenset(), {})
         scans: Dict[str, Scan] = {}
         fresh = []
@@ -163,17 +158,6 @@ def _remembered_outcomes(cache: Cache, identity: str, stamps: Dict[str, Any]) ->
             return None
         outcomes[name] = _Outcome(Path(name), result)
     return outcomes
-
-
-@contextlib.contextmanager
-def _rarer_collections():
-    """For the run (and its workers, forked inside it): collect garbage less often."""
-    previous = gc.get_threshold()
-    gc.set_threshold(max(previous[0], _RUN_GC_THRESHOLD), *previous[1:])
-    try:
-        yield
-    finally:
-        gc.set_threshold(*previous)
 
 
 def _scans_worth_a_pool(paths: Sequence[Path], stamps: Dict[str, Any]) -> bool:

@@ -18,6 +18,7 @@ from typing import Any, Dict, FrozenSet, List, Optional, Tuple
 
 from torchlint.analysis.imports import ClassSummary, ImportMap, ModuleRecords, summarise_classes
 from torchlint.byte_skip import UTF16_MARKS, class_base_words, may_hold_module_classes
+from torchlint.garbage import paused_collections
 from torchlint.settings import Settings, tensor_rules_selected
 
 TOO_DEEP = "cannot parse: the code nests too deeply for Python to compile"
@@ -55,6 +56,7 @@ class Scan:
         return self.mentions_torch and self.problem is None and self.candidates
 
 
+@paused_collections
 def scan_source(
     data: bytes, settings: Settings, module_name: str, package: str, project_classes: FrozenSet[str] = frozenset(),
     tree: Optional[ast.Module] = None,
@@ -151,6 +153,7 @@ def with_states(file, imports: ImportMap, training_lines: Optional[List[int]] = 
     return replace(records, classes=classes)
 
 
+@paused_collections
 def file_records(data: bytes, module_name: str, package: str, tree: Optional[ast.Module] = None) -> Optional[ModuleRecords]:
     """A file's imports and classes (with their states), for the files a file imports."""
     if tree is None and len(data) >= CUT_FROM:

@@ -10,7 +10,6 @@ CPython's `multiprocessing.Pool` waits forever in two cases this module rules ou
 """
 from __future__ import annotations
 
-import gc
 import os
 import signal
 import threading
@@ -44,9 +43,8 @@ class Workers:
     on leaving it, the pool is closed after a normal run and terminated after an error or an interrupt,
     within a bound either way."""
 
-    def __init__(self, count: int, gc_threshold: int) -> None:
+    def __init__(self, count: int) -> None:
         self.count = count
-        self.gc_threshold = gc_threshold  # spawned workers do not inherit the parent's
         self.pool: Any = None  # a multiprocessing.Pool, once some step has enough work
         self.pool_shares: Any = None  # what its workers were started with (`map`'s `shared`)
         self.processes: List[Any] = []  # its workers, as started
@@ -91,7 +89,7 @@ class Workers:
         # it could ignore Ctrl-C would die of it (lifecycle.start_worker unblocks signals in each worker).
         with signals_deferred():
             self.pool = multiprocessing.Pool(
-                self.count, initializer=_start_worker, initargs=(os.getpid(), self.gc_threshold, shared)
+                self.count, initializer=_start_worker, initargs=(os.getpid(), shared)
             )
         self.pool_shares = shared
         self.processes = [p for p in multiprocessing.active_children() if p not in self.others]
@@ -134,10 +132,11 @@ def _how_it_ended(code: int) -> str:
     return f"was killed by {name}{hint}"
 
 
-def _start_worker(parent: int, gc_threshold: int, shares: Any) -> None:
+def _start_worker(parent: int, shares: Any) -> None:
+    from torchlint.garbage import rarer_collections_here
     from torchlint.lifecycle import start_worker
 
     global _shared
     start_worker(parent)
-    gc.set_threshold(max(gc.get_threshold()[0], gc_threshold))
+    rarer_collections_here()  # a worker forked in a run has its threshold already; one spawned has not
     _shared = shares
