@@ -123,7 +123,6 @@ class MethodFacts:
     bindings: Dict[str, List[Tuple[Expr, int]]] = field(default_factory=dict)
     # loop variable -> what the loop iterates (`for b in self.blocks`: "b" -> `self.blocks`)
     iterated: Dict[str, List[Expr]] = field(default_factory=dict)
-    local_fills: Dict[str, List[Fill]] = field(default_factory=dict)
     # local name -> the callables it was passed to (other than read-only builtins and list fills)
     escaped_locals: Dict[str, List[Expr]] = field(default_factory=dict)
     aliased_locals: Set[str] = field(default_factory=set)
@@ -141,8 +140,14 @@ class ClassFacts:
     uses: Dict[str, List[Use]] = field(default_factory=dict)
     escaped: Set[str] = field(default_factory=set)
     calls: List[CallFact] = field(default_factory=list)
+    # method -> local name -> the fills of that local (`layers.append(b)`). Kept here, not on the method:
+    # a fill names its method, and the cycle would live until the garbage collector found it.
+    local_fills: Dict[MethodFacts, Dict[str, List[Fill]]] = field(default_factory=dict)
     iterates_children: bool = False
     subclasses_torch_container: bool = False
+
+    def fills_of_local(self, method: MethodFacts, name: str) -> List[Fill]:
+        return self.local_fills.get(method, {}).get(name, [])
 
 
 # A function as a reader sees it: its name, its positional parameters, its body (the reader's own node).
@@ -232,7 +237,7 @@ class FactCollector:
         if attribute is not None:
             self.facts.fills.setdefault(attribute, []).append(fill)
         elif isinstance(target, syn.Name):
-            self.method.local_fills.setdefault(target.value, []).append(fill)
+            self.facts.local_fills.setdefault(self.method, {}).setdefault(target.value, []).append(fill)
 
     def _add_use(self, attribute: str, how: UseHow, detail: str, args: Tuple[Expr, ...] = ()) -> None:
         self.facts.uses.setdefault(attribute, []).append(Use(how=how, detail=detail, args=args))

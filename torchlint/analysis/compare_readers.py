@@ -21,7 +21,7 @@ def describe(file: Any) -> Any:
         "header_end": file.header_end(),
         "classes": [(c.name, _plain(c.bases), c.local_imports) for c in classes],
         "facts": [_facts(file.class_facts(c, shadowed)) for c in classes],
-        "functions": [(_facts(facts), _method(method)) for facts, method in file.function_facts(shadowed)],
+        "functions": [(_facts(facts), _method(facts, method)) for facts, method in file.function_facts(shadowed)],
     }
 
 
@@ -44,7 +44,7 @@ def differences(data: bytes) -> Optional[List[str]]:
 def _facts(facts: ClassFacts) -> Any:
     return {
         "name": facts.name,
-        "methods": {name: _method(method) for name, method in facts.methods.items()},
+        "methods": {name: _method(facts, method) for name, method in facts.methods.items()},
         "stores": {a: [_record(s) for s in stores] for a, stores in facts.stores.items()},
         "fills": {a: [_record(f) for f in fills] for a, fills in facts.fills.items()},
         "uses": {a: [_record(u) for u in uses] for a, uses in facts.uses.items()},
@@ -54,13 +54,13 @@ def _facts(facts: ClassFacts) -> Any:
     }
 
 
-def _method(method: MethodFacts) -> Any:
+def _method(facts: ClassFacts, method: MethodFacts) -> Any:
     return {
         "self": method.self_name,
         "parameters": method.parameters,
         "bindings": _plain(method.bindings),
         "iterated": _plain(method.iterated),
-        "local_fills": {n: [_record(f) for f in fills] for n, fills in method.local_fills.items()},
+        "local_fills": {n: [_record(f) for f in fills] for n, fills in facts.local_fills.get(method, {}).items()},
         "escaped_locals": _plain(method.escaped_locals),
         "aliased_locals": sorted(method.aliased_locals),
         "returns": _plain(method.returns),

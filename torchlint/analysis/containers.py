@@ -339,7 +339,7 @@ class _Evaluator:
         built = self.contents(bound[0][0], method, depth + 1)
         if built is None:
             return None
-        for fill in method.local_fills.get(name, []):
+        for fill in self.facts.fills_of_local(method, name):
             built = built.merge(self.fill_contents(fill, built.shape, depth + 1))
         if name in method.escaped_locals:
             built = replace(built, handed_on=True)
@@ -512,7 +512,7 @@ def _registered_origins(evaluator: _Evaluator, facts: ClassFacts, plain: Set[str
             if ("attr", attribute) in registered:
                 registered |= _union(origins(store.value, store.method) for store in stores)
         for method in facts.methods.values():
-            for name, fills in method.local_fills.items():
+            for name, fills in facts.local_fills.get(method, {}).items():
                 if ("local", method.name, name) in registered:
                     registered |= _union(origins(arg, fill.method) for fill in fills for arg in fill.args)
         if len(registered) == before:

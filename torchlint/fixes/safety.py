@@ -176,7 +176,7 @@ def _invalid_key(key: Key) -> Optional[str]:
 def _local_filled_after_store(container: ContainerAttribute) -> bool:
     for store, _ in container.container_stores:
         if isinstance(store.value, syn.Name):
-            fills = store.method.local_fills.get(store.value.value, [])
+            fills = container.facts.fills_of_local(store.method, store.value.value)
             if any(fill.order > store.order for fill in fills):
                 return True
     return False
