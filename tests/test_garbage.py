@@ -3,7 +3,8 @@ import gc
 
 import pytest
 
-from torchlint.engine import SourceFile, check_file
+from tests.fixture_cases import FIXTURES
+from torchlint.engine import SourceFile, check_file, scan_file
 from torchlint.garbage import RUN_THRESHOLD, paused_collections, rarer_collections
 from torchlint.settings import Settings
 
@@ -21,9 +22,10 @@ def test_the_collector_is_paused_while_a_file_is_read_and_back_after(monkeypatch
     parse = ast.parse
     enabled_while_parsing = []
 
-    def spy(*args, **kwargs):
-        enabled_while_parsing.append(gc.isenabled())
-        return parse(*args, **kwargs)
+    def spy(source, *args, **kwargs):
+        if source == MODEL:  # not what modules imported on the way parse
+            enabled_while_parsing.append(gc.isenabled())
+        return parse(source, *args, **kwargs)
 
     monkeypatch.setattr(ast, "parse", spy)
     result = check_file(SourceFile(MODEL, "model.py", "model", ""), Settings())
@@ -59,3 +61,18 @@ def test_a_run_collects_rarely_and_gives_the_threshold_back():
     with rarer_collections():
         assert gc.get_threshold()[0] == max(before[0], RUN_THRESHOLD)
     assert gc.get_threshold() == before
+
+
+def test_a_scan_leaves_no_reference_cycle_for_the_collector():
+    """What a scan reads is freed as it ends: the collection after it has nothing to find."""
+    gc.collect()
+    gc.set_debug(gc.DEBUG_SAVEALL)
+    try:
+        for path in sorted(FIXTURES.rglob("*.py")):
+            scan_file(SourceFile(path.read_bytes(), str(path), path.stem, ""), Settings())
+        gc.collect()
+        left = list(gc.garbage)
+    finally:
+        gc.set_debug(0)
+        gc.garbage.clear()
+    assert left == []
