@@ -19,11 +19,14 @@ def lines_saying(data: bytes, word: bytes) -> List[int]:
     """The lines (1-based, as `ast` counts them) on which `word` occurs, in order, once per occurrence."""
     lines: List[int] = []
     line, start = 1, 0
+    only_newlines = b"\r" not in data  # most files: then a line ends at \n alone
     position = data.find(word)
     while position >= 0:
         # Python ends a line at \n, \r\n or a lone \r. A segment starts and ends at the word's first byte,
         # never inside a \r\n.
-        line += data.count(b"\n", start, position) + data.count(b"\r", start, position) - data.count(b"\r\n", start, position)
+        line += data.count(b"\n", start, position) if only_newlines else (
+            data.count(b"\n", start, position) + data.count(b"\r", start, position) - data.count(b"\r\n", start, position)
+        )
         lines.append(line)
         start = position
         position = data.find(word, position + 1)
