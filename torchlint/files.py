@@ -86,22 +86,22 @@ def discover(
         if force_exclude and exclusions.excludes_with_parents(path):
             continue
         if path.is_dir():
-            candidates: Iterable[Path] = _walk(path, exclusions, notebooks)
+            candidates: Iterable[Tuple[Path, bool]] = _walk(str(path), exclusions, notebooks)
         elif path.exists() or path.is_symlink():
-            candidates = [path]
+            candidates = [(path, path.is_symlink())]
         else:
             raise PathNotFound(f"{raw}: no such file or directory")
-        for candidate in candidates:
-            key = _real_path(candidate, real_folders)  # `src src/a.py`, `a.py ../dir/a.py /abs/a.py`: one file
+        for candidate, is_link in candidates:
+            key = _real_path(candidate, is_link, real_folders)  # `src src/a.py`, `a.py ../dir/a.py /abs/a.py`: one file
             if key not in seen:
                 seen.add(key)
                 found.append(candidate)
     return found
 
 
-def _real_path(path: Path, real_folders: Dict[str, str]) -> str:
+def _real_path(path: Path, is_link: bool, real_folders: Dict[str, str]) -> str:
     """`os.path.realpath`, resolving each folder once for all its files (a file that is a link alone)."""
-    if path.is_symlink():
+    if is_link:
         return os.path.realpath(path)
     folder, name = os.path.split(os.path.abspath(path))
     real = real_folders.get(folder)
@@ -110,19 +110,32 @@ def _real_path(path: Path, real_folders: Dict[str, str]) -> str:
     return os.path.join(real, name)
 
 
-def _walk(root: Path, exclusions: Exclusions, notebooks: bool = True) -> Iterator[Path]:
+def _walk(directory: str, exclusions: Exclusions, notebooks: bool = True) -> Iterator[Tuple[Path, bool]]:
+    """The files to read below `directory`, depth first in name order, each with whether it is a symbolic
+    link (the listing says so at no cost). Links to folders are not followed, as `os.walk` does not."""
     suffixes = PYTHON_SUFFIXES + ((NOTEBOOK_SUFFIX,) if notebooks else ())
-    for directory, subdirectories, files in os.walk(root):
-        subdirectories[:] = sorted(
-            name
-            for name in subdirectories
-            if not exclusions.excludes(Path(directory, name))
-            and not name.endswith(".egg-info")
-            and not (Path(directory, name, "pyvenv.cfg")).exists()
-        )
-        for name in sorted(files):
-            if name.endswith(suffixes) and not exclusions.excludes(Path(directory, name)):
-                yield Path(directory, name)
+    try:
+        with os.scandir(directory) as listing:
+            entries = sorted(listing, key=lambda entry: entry.name)
+    except OSError:  # unreadable: skipped, as `os.walk` skips it
+        return
+    folders = []
+    for entry in entries:
+        if _is_folder(entry):
+            if (not entry.is_symlink() and not exclusions.excludes(Path(entry.path)) and not entry.name.endswith(".egg-info")
+                    and not os.path.exists(os.path.join(entry.path, "pyvenv.cfg"))):
+                folders.append(entry.path)
+        elif entry.name.endswith(suffixes) and not exclusions.excludes(Path(entry.path)):
+            yield Path(entry.path), entry.is_symlink()
+    for folder in folders:
+        yield from _walk(folder, exclusions, notebooks)
+
+
+def _is_folder(entry: "os.DirEntry[str]") -> bool:
+    try:
+        return entry.is_dir()
+    except OSError:
+        return False
 
 
 def module_name(path: Path) -> Tuple[str, str]:
