@@ -98,11 +98,23 @@ class _Evaluator:
         self.shadowed = shadowed
         self.registered: Set[Origin] = set()  # what reaches torch some other way (see _registered_origins)
         self.attribute: Optional[str] = None  # the attribute being judged
+        # The origins of whole expressions, asked again and again by each round of _registered_origins
+        # and by value_kinds: ids of the expression and its method -> (the two themselves, the origins).
+        self._origins: Dict[Tuple[int, int], Tuple[syn.Expr, MethodFacts, FrozenSet[Origin]]] = {}
 
     # --- where values come from ---------------------------------------------------------------
     def origins(self, expr: syn.Expr, method: MethodFacts, depth: int = 0,
                 scope: Optional[Dict[str, FrozenSet[Origin]]] = None) -> FrozenSet[Origin]:
         """The attributes of self, locals and self itself whose objects `expr` may evaluate to or contain."""
+        if depth == 0 and scope is None:  # what follows depends on the facts alone, never on the evaluation
+            known = self._origins.get((id(expr), id(method)))
+            if known is None or known[0] is not expr or known[1] is not method:
+                known = self._origins[id(expr), id(method)] = (expr, method, self._origins_of(expr, method, 0, None))
+            return known[2]
+        return self._origins_of(expr, method, depth, scope)
+
+    def _origins_of(self, expr: syn.Expr, method: MethodFacts, depth: int,
+                    scope: Optional[Dict[str, FrozenSet[Origin]]]) -> FrozenSet[Origin]:
         if depth > _MAX_DEPTH:
             return frozenset()
         step = depth + 1
