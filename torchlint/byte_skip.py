@@ -13,7 +13,7 @@ from functools import lru_cache
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import FrozenSet, Iterable
+    from typing import FrozenSet, Iterable, Iterator
 
     from torchlint.settings import Settings
 
@@ -22,10 +22,13 @@ IDENTIFIER = re.compile(rb"[A-Za-z_][A-Za-z0-9_]*")
 
 _ALWAYS = (b"torch", b"lightning")
 UTF16_MARKS = (b"\xff\xfe", b"\xfe\xff")  # Python reads no such source: a run reports it (TL900)
-_CLASS_BASES = re.compile(rb"\bclass\s+\w+\s*\(([^)]*)\)")
+# Both start where a word starts (see _at_word_starts), which they leave out: a pattern that starts with a
+# literal lets the regex engine jump from one `class` to the next (a `\b` before it made it try every byte).
+_CLASS_BASES = re.compile(rb"class\s+\w+\s*\(([^)]*)\)")
 # `class <name>(` or `class <name>[` (type parameters, then maybe bases), lines continued by backslashes
 # included; a name is anything up to what ends one.
-_CLASS_WITH_BASES = re.compile(rb"\bclass[\s\\]+[^\s\\(:\[]+[\s\\]*[(\[]")
+_CLASS_WITH_BASES = re.compile(rb"class[\s\\]+[^\s\\(:\[]+[\s\\]*[(\[]")
+_WORD_BYTES = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_")  # what `\w` matches
 _STAR_IMPORT = re.compile(rb"\bimport[\s\\]*\*")
 _NOT_PLAIN_NAMES = re.compile(rb"[^\sA-Za-z0-9_,\\]")  # anything but names, commas, blanks, continuations
 _ONLY_AST = 0x400  # ast.PyCF_ONLY_AST, without importing `ast`
@@ -42,7 +45,7 @@ def may_hold_module_classes(data: bytes, settings: Settings, project_classes: Fr
 
 def has_class_with_bases(data: bytes) -> bool:
     """Whether the bytes may hold a class statement with a base list: no module class without one."""
-    return _CLASS_WITH_BASES.search(data) is not None
+    return next(_at_word_starts(_CLASS_WITH_BASES, data), None) is not None
 
 
 def holds_no_module_class(data: bytes) -> bool:
@@ -57,7 +60,7 @@ def holds_no_module_class(data: bytes) -> bool:
     if not data.isascii() or _STAR_IMPORT.search(data):  # NFKC folds other spellings onto `dict`
         return False
     named_in_bases = []
-    for statement in _CLASS_WITH_BASES.finditer(data):
+    for statement in _at_word_starts(_CLASS_WITH_BASES, data):
         if statement.group().endswith(b"["):
             return False
         end = data.find(b")", statement.end())
@@ -79,7 +82,21 @@ def holds_no_module_class(data: bytes) -> bool:
 
 def class_base_words(data: bytes) -> FrozenSet[bytes]:
     """The identifiers in the base lists of `class X(...)` statements, read off the bytes."""
-    return frozenset(word for bases in _CLASS_BASES.findall(data) for word in IDENTIFIER.findall(bases))
+    return frozenset(
+        word for statement in _at_word_starts(_CLASS_BASES, data) for word in IDENTIFIER.findall(statement.group(1))
+    )
+
+
+def _at_word_starts(pattern: re.Pattern[bytes], data: bytes) -> Iterator[re.Match[bytes]]:
+    """The matches `\\b` + `pattern` would find, one after another (`finditer`)."""
+    match = pattern.search(data)
+    while match is not None:
+        start = match.start()
+        if start and data[start - 1] in _WORD_BYTES:  # inside a word (`subclass`): not this one
+            match = pattern.search(data, start + 1)
+        else:
+            yield match
+            match = pattern.search(data, match.end())
 
 
 def _needles(settings: Settings) -> Iterable[bytes]:
