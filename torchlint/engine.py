@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import re
+import zlib
 from dataclasses import dataclass
 from typing import FrozenSet, List, Mapping, Optional, Tuple, Union
 
@@ -15,7 +16,7 @@ from torchlint.diagnostics import Diagnostic, Fix, Location
 from torchlint.garbage import paused_collections
 from torchlint.noqa import is_suppressed
 from torchlint.scan import TOO_DEEP, Scan, read_for_check, scan_source, source_encoding
-from torchlint.settings import Settings
+from torchlint.settings import ProjectKnowledge, Settings
 from torchlint.torch_knowledge import State
 
 SYNTAX_ERROR_CODE = "TL900"
@@ -82,7 +83,22 @@ def check_file(
         return _tl900_result(source, settings, 1, 1, scan.problem)
     if not scan.needs_check:
         return FileResult(())
-    return _check(source, settings, fix, settings.knowledge(project_classes, class_states), scan, tree, edits)
+    knowledge = settings.knowledge(project_classes, class_states)
+    if _holds_no_module_class(source, scan, knowledge):
+        return FileResult(())
+    return _check(source, settings, fix, knowledge, scan, tree, edits)
+
+
+def _holds_no_module_class(source: SourceFile, scan: Scan, knowledge: ProjectKnowledge) -> bool:
+    """Whether, now that the module classes are known, none of the classes that may hold a finding is
+    one: the analysis judges module classes alone, so it would find nothing. Decided as the analysis
+    decides it, on the scan's class statements, when the file's bytes are still those scanned."""
+    if not scan.holding or scan.records is None or zlib.crc32(source.data) != scan.crc:
+        return False
+    from torchlint.analysis.module_file import module_class_positions
+
+    imports = ImportMap.build(scan.records, source.module_name, source.package)
+    return module_class_positions(scan.class_statements, imports, knowledge).isdisjoint(scan.holding)
 
 
 def _check(source: SourceFile, settings: Settings, fix: bool, knowledge, scan: Scan, tree, edits: bool) -> FileResult:

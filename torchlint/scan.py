@@ -44,6 +44,11 @@ class Scan:
     skippable: Tuple[Tuple[int, int], ...] = ()
     header_end: int = 0
     crc: int = 0
+    # For the run, once it knows its module classes: the file's class statements (`AstFile.classes()`,
+    # without their nodes) and the positions of those that may hold a finding. When none of these is a
+    # module class, a check would find nothing. Empty where the scan cannot say (`ast` could not read it).
+    class_statements: Tuple[Any, ...] = ()
+    holding: Tuple[int, ...] = ()
     # A candidate's file as `ast` read it (with the facts the scan read), for a check in this process.
     # Never pickled: a worker or the cache would pay more to copy it than to read the file again.
     read: Any = field(default=None, compare=False, repr=False)
@@ -99,9 +104,19 @@ def scan_source(
         return Scan(mentions_torch=True, candidates=False, classes=classes)
     from torchlint.analysis.check_scope import definitions, lines_to_skip
 
+    statements, positions = holding_statements(file, holding)
     return Scan(mentions_torch=True, records=records, candidates=True, classes=classes,
                 skippable=lines_to_skip(definitions(file.tree.body), data, [c.node.lineno for c in holding]),
-                header_end=file.header_end(), crc=zlib.crc32(data), read=file)
+                header_end=file.header_end(), crc=zlib.crc32(data), class_statements=statements, holding=positions,
+                read=file)
+
+
+def holding_statements(file, holding: List[Any]) -> Tuple[Tuple[Any, ...], Tuple[int, ...]]:
+    """The file's class statements without their nodes (Scan.class_statements), and the positions of
+    `holding` (classes of the file that may hold a finding) among them."""
+    statements, holding_ids = file.classes(), {id(c) for c in holding}
+    return (tuple(replace(c, node=None) for c in statements),
+            tuple(position for position, c in enumerate(statements) if id(c) in holding_ids))
 
 
 def read_with_ast(data: bytes, tree: Optional[ast.Module] = None):

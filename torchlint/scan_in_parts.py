@@ -26,9 +26,9 @@ from torchlint.analysis.check_scope import Definition, definitions, lines_to_ski
 from torchlint.analysis.class_state import training_lines_of
 from torchlint.analysis.imports import ClassRecord, ImportMap, ModuleRecords, summarise_classes
 from torchlint.analysis.module_file import classes_that_may_hold_findings, shadowed_builtins
-from torchlint.analysis.read_ast import AstFile, SharedReading, header_end_of, module_records
+from torchlint.analysis.read_ast import AstFile, ClassSyntax, SharedReading, header_end_of, module_records
 from torchlint.analysis.source_lines import NAME_PATTERN, spelt_names
-from torchlint.scan import Scan, source_encoding, with_states
+from torchlint.scan import Scan, holding_statements, source_encoding, with_states
 
 PART_BYTES = 256 * 1024
 _CUT = re.compile(rb"^(?:class\s|def\s|async\s+def\s|@)", re.MULTILINE)
@@ -53,6 +53,8 @@ class _Part:
 class _PartRead:
     records: ModuleRecords  # its top-level classes with their states
     holding: Tuple[int, ...]  # the first lines of its classes that may hold a finding
+    statements: Tuple[ClassSyntax, ...] = ()  # its class statements (Scan.class_statements)
+    holding_positions: Tuple[int, ...] = ()  # the positions of those that may hold a finding among them
 
 
 @dataclass(frozen=True)
@@ -62,6 +64,8 @@ class _FileRead:
     holding: Tuple[int, ...]
     defined: Tuple[Definition, ...]
     header_end: int
+    statements: Tuple[ClassSyntax, ...]
+    holding_positions: Tuple[int, ...]
 
 
 def scan_in_parts(data: bytes, tensor_rules: TensorRules, module_name: str, package: str,
@@ -75,7 +79,7 @@ def scan_in_parts(data: bytes, tensor_rules: TensorRules, module_name: str, pack
         return Scan(mentions_torch=True, candidates=False, classes=classes)
     return Scan(mentions_torch=True, records=read.records, candidates=True, classes=classes,
                 skippable=lines_to_skip(read.defined, data, read.holding), header_end=read.header_end,
-                crc=zlib.crc32(data))
+                crc=zlib.crc32(data), class_statements=read.statements, holding=read.holding_positions)
 
 
 def records_in_parts(data: bytes, module_name: str, package: str, part_bytes: Optional[int] = None) -> Optional[ModuleRecords]:
@@ -117,8 +121,14 @@ def _read_in_parts(data: bytes, module_name: str, package: str, tensor_rules: Op
     except RecursionError:  # the whole file's reading says what it can
         return None
     classes = tuple(c for read in reads for c in read.records.classes)
+    statements: List[ClassSyntax] = []
+    positions: List[int] = []
+    for read in reads:
+        positions.extend(len(statements) + position for position in read.holding_positions)
+        statements.extend(read.statements)
     return _FileRead(ModuleRecords(records.imports, classes, records.functions, records.assigned), names,
-                     tuple(line for read in reads for line in read.holding), tuple(defined), header)
+                     tuple(line for read in reads for line in read.holding), tuple(defined), header, tuple(statements),
+                     tuple(positions))
 
 
 def _may_cut(data: bytes, part_bytes: int) -> bool:
@@ -219,8 +229,10 @@ def _joined(first: ModuleRecords, then: ModuleRecords) -> ModuleRecords:
 def _read_part(file: AstFile, names: ImportMap, training_lines: Optional[List[int]],
                tensor_rules: Optional[TensorRules]) -> _PartRead:
     records = with_states(file, names, training_lines)
-    holding = () if tensor_rules is None else classes_that_may_hold_findings(file, names, *tensor_rules)
-    return _PartRead(records, tuple(c.node.lineno for c in holding))
+    if tensor_rules is None:
+        return _PartRead(records, ())
+    holding = classes_that_may_hold_findings(file, names, *tensor_rules)
+    return _PartRead(records, tuple(c.node.lineno for c in holding), *holding_statements(file, holding))
 
 
 def _same_meaning(used: ImportMap, whole: ImportMap, words: FrozenSet[str]) -> bool:

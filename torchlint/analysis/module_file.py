@@ -6,7 +6,7 @@ know which.
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import FrozenSet, Iterable, List, Protocol, Set, Tuple, Union
+from typing import FrozenSet, Iterable, List, Protocol, Sequence, Set, Tuple, Union
 
 from torchlint.analysis.class_facts import ClassFacts, MethodFacts
 from torchlint.analysis.class_state import resolve_states
@@ -73,6 +73,14 @@ def classes_that_may_hold_findings(file: ReadFile, imports: ImportMap, trainable
     return found
 
 
+def module_class_positions(classes: Sequence[ClassSyntax], imports: ImportMap, project: ProjectKnowledge) -> Set[int]:
+    """Which of a file's classes (`file.classes()`, their nodes not needed) are module classes, as
+    `analyse_module` decides it: the positions in `classes`."""
+    resolver = Resolver(imports=imports, project=project)
+    found = _module_classes(classes, [_class_resolver(resolver, c) for c in classes], imports.module_name)
+    return {position for position, syntax in enumerate(classes) if id(syntax) in found}
+
+
 def _class_resolver(resolver: Resolver, syntax: ClassSyntax) -> Resolver:
     """The file's resolver, knowing also the imports of the functions the class is defined in."""
     if not syntax.local_imports:
@@ -108,7 +116,7 @@ def _find_factories(file: ReadFile, resolver: Resolver, shadowed: FrozenSet[str]
 _FACTORY_KINDS = MODULE_KINDS | {ValueKind.PARAMETER}
 
 
-def _module_classes(classes: List[ClassSyntax], resolvers: List[Resolver], module_name: str) -> Set[int]:
+def _module_classes(classes: Sequence[ClassSyntax], resolvers: List[Resolver], module_name: str) -> Set[int]:
     """Classes whose bases reach a torch module class, through other classes of this file too."""
     found: Set[int] = set()
     changed = True
