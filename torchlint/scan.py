@@ -21,6 +21,10 @@ from torchlint.byte_skip import UTF16_MARKS, class_base_words, may_hold_module_c
 from torchlint.garbage import paused_collections
 from torchlint.settings import Settings, tensor_rules_selected
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from torchlint.analysis.read_ast import AstFile, ClassSyntax
+
 TOO_DEEP = "cannot parse: the code nests too deeply for Python to compile"
 # Files from this size are scanned a part at a time (scan_in_parts.py): the `ast` of a whole file takes
 # about 70 bytes per byte of source, and parts bound that.
@@ -47,7 +51,7 @@ class Scan:
     # For the run, once it knows its module classes: the file's class statements (`AstFile.classes()`,
     # without their nodes) and the positions of those that may hold a finding. When none of these is a
     # module class, a check would find nothing. Empty where the scan cannot say (`ast` could not read it).
-    class_statements: Tuple[Any, ...] = ()
+    class_statements: Tuple[ClassSyntax, ...] = ()
     holding: Tuple[int, ...] = ()
     # A candidate's file as `ast` read it (with the facts the scan read), for a check in this process.
     # Never pickled: a worker or the cache would pay more to copy it than to read the file again.
@@ -111,7 +115,7 @@ def scan_source(
                 read=file)
 
 
-def holding_statements(file, holding: List[Any]) -> Tuple[Tuple[Any, ...], Tuple[int, ...]]:
+def holding_statements(file: AstFile, holding: List[ClassSyntax]) -> Tuple[Tuple[ClassSyntax, ...], Tuple[int, ...]]:
     """The file's class statements without their nodes (Scan.class_statements), and the positions of
     `holding` (classes of the file that may hold a finding) among them."""
     statements, holding_ids = file.classes(), {id(c) for c in holding}
