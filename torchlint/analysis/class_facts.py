@@ -145,9 +145,16 @@ class ClassFacts:
     local_fills: Dict[MethodFacts, Dict[str, List[Fill]]] = field(default_factory=dict)
     iterates_children: bool = False
     subclasses_torch_container: bool = False
+    # Instance methods left unread (AstFile.storing_facts): the facts of the others are a part of the
+    # class's, enough to judge its stores as long as no unread method is asked for (UnreadMethod).
+    unread: FrozenSet[str] = frozenset()
 
     def fills_of_local(self, method: MethodFacts, name: str) -> List[Fill]:
         return self.local_fills.get(method, {}).get(name, [])
+
+
+class UnreadMethod(Exception):
+    """A method the facts left unread (ClassFacts.unread) was asked for: the class must be read whole."""
 
 
 # A function as a reader sees it: its name, its positional parameters, its body (the reader's own node).

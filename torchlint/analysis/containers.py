@@ -11,7 +11,9 @@ import builtins
 from typing import Dict, FrozenSet, Iterable, List, Optional, Set, Tuple
 
 
-from torchlint.analysis.class_facts import CallFact, ClassFacts, Fill, FillHow, MethodFacts, Store, Use, target_names
+from torchlint.analysis.class_facts import (
+    CallFact, ClassFacts, Fill, FillHow, MethodFacts, Store, UnreadMethod, Use, target_names,
+)
 from torchlint.analysis import syntax as syn
 from torchlint.analysis.syntax import dotted_name
 from torchlint.analysis.imports import ImportMap
@@ -225,6 +227,8 @@ class _Evaluator:
     def _helper(self, func: syn.Expr, method: MethodFacts) -> Optional[MethodFacts]:
         """`self._make_layer` -> that method's facts (not the method being evaluated itself)."""
         if isinstance(func, syn.Attribute) and isinstance(func.value, syn.Name) and func.value.value == method.self_name:
+            if func.attr in self.facts.unread:
+                raise UnreadMethod(func.attr)
             helper = self.facts.methods.get(func.attr)
             return helper if helper is not method else None
         return None
@@ -463,6 +467,12 @@ def candidate_attributes(facts: ClassFacts, resolver: Resolver, shadowed: Frozen
         if merged is not None and merged.kinds & _MAY_BE_FOUND:
             found.add(attribute)
     return found
+
+
+def stores_plain_container(facts: ClassFacts, resolver: Resolver, shadowed: FrozenSet[str] = frozenset()) -> bool:
+    """Whether some store on self makes a plain container: each candidate attribute is stored one. Asks
+    only for the methods that store and the methods they call (UnreadMethod for one left unread)."""
+    return bool(_plain(_Evaluator(facts, replace(resolver, optimistic=True), shadowed), facts))
 
 
 # REGISTERED too: with every callable a module class, more values look registered than really are.

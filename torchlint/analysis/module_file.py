@@ -8,11 +8,13 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import FrozenSet, Iterable, List, Protocol, Sequence, Set, Tuple, Union
 
-from torchlint.analysis.class_facts import ClassFacts, MethodFacts
+from torchlint.analysis.class_facts import ClassFacts, MethodFacts, UnreadMethod
 from torchlint.analysis.class_state import resolve_states
-from torchlint.analysis.containers import ContainerAttribute, candidate_attributes, find_container_attributes, returned_kinds
+from torchlint.analysis.containers import (
+    ContainerAttribute, candidate_attributes, find_container_attributes, returned_kinds, stores_plain_container,
+)
 from torchlint.analysis.imports import ClassRecord, ImportMap, ModuleRecords
-from torchlint.analysis.read_ast import ClassSyntax
+from torchlint.analysis.read_ast import AstFile, ClassSyntax
 from torchlint.analysis.resolver import MODULE_KINDS, Resolver, ValueKind
 from torchlint.analysis.tensors import TensorAttribute, find_tensor_attributes, tensor_candidates
 from torchlint.settings import ProjectKnowledge
@@ -54,10 +56,11 @@ def analyse_module(
     return found
 
 
-def classes_that_may_hold_findings(file: ReadFile, imports: ImportMap, trainable: bool, plain_tensors: bool) -> List[ClassSyntax]:
+def classes_that_may_hold_findings(file: AstFile, imports: ImportMap, trainable: bool, plain_tensors: bool) -> List[ClassSyntax]:
     """The classes with a base that could hold a finding, whatever the run knows about module classes:
     each stores on self a plain container (or a tensor the tensor rules judge). This is the first step
-    of the analysis itself, run before the project's module classes are known."""
+    of the analysis itself, run before the project's module classes are known. Most classes store
+    neither, which the facts of their storing methods tell (`AstFile.storing_facts`)."""
     shadowed = shadowed_builtins(imports)
     resolver = Resolver(imports=imports, project=ProjectKnowledge())
     found = []
@@ -65,12 +68,27 @@ def classes_that_may_hold_findings(file: ReadFile, imports: ImportMap, trainable
         if not syntax.bases:
             continue
         class_resolver = _class_resolver(resolver, syntax)
+        stores = file.storing_facts(syntax, shadowed)
+        if stores.unread and _stores_nothing_judged(stores, class_resolver, shadowed, trainable, plain_tensors):
+            continue
         facts = file.class_facts(syntax, shadowed)
         if candidate_attributes(facts, class_resolver, shadowed) or (
             (trainable or plain_tensors) and tensor_candidates(facts, class_resolver, trainable, plain_tensors)
         ):
             found.append(syntax)
     return found
+
+
+def _stores_nothing_judged(stores: ClassFacts, resolver: Resolver, shadowed: FrozenSet[str], trainable: bool,
+                           plain_tensors: bool) -> bool:
+    """Whether no store on self makes a plain container or a tensor a selected tensor rule judges. Every
+    candidate attribute (and tensor candidate) is such a store, so the class holds no finding."""
+    try:
+        if stores_plain_container(stores, resolver, shadowed):
+            return False
+    except UnreadMethod:  # a store's value comes from a method left unread
+        return False
+    return not ((trainable or plain_tensors) and tensor_candidates(stores, resolver, trainable, plain_tensors))
 
 
 def module_class_positions(classes: Sequence[ClassSyntax], imports: ImportMap, project: ProjectKnowledge) -> Set[int]:

@@ -16,6 +16,7 @@ from torchlint.analysis.class_facts import (
 )
 from torchlint.analysis.imports import ClassRecord, ImportStatement, ModuleRecords
 from torchlint.analysis.source_lines import lines_saying, says_within
+from torchlint.analysis.storing_methods import FunctionNode, setattr_lines, storing_method_names
 from torchlint.analysis.syntax import Expr, Span
 
 _BINARY = {
@@ -55,10 +56,12 @@ class SharedReading:
 
     lines: Optional[List[bytes]]  # the file's lines where it is not ASCII (`ast` columns count bytes)
     class_lines: List[int]  # the lines that say `class`
+    setattr_lines: List[int]  # the lines that may say `setattr` (storing_methods.setattr_lines)
 
     @classmethod
     def of(cls, data: bytes) -> "SharedReading":
-        return cls(None if data.isascii() else data.splitlines(keepends=True), lines_saying(data, b"class"))
+        return cls(None if data.isascii() else data.splitlines(keepends=True), lines_saying(data, b"class"),
+                   setattr_lines(data))
 
 
 class AstFile:
@@ -73,6 +76,7 @@ class AstFile:
         self._header_end = header_end
         self._lines = shared.lines if shared else None if data.isascii() else data.splitlines(keepends=True)
         self._class_lines = shared.class_lines if shared else None  # read when classes are asked for
+        self._setattr_lines = shared.setattr_lines if shared else None  # read when stores are asked for
         self.records, self.class_nodes = module_records(tree.body)
         self._classes: Optional[List[ClassSyntax]] = None
         self._facts: Dict[Tuple[int, FrozenSet[str]], ClassFacts] = {}
@@ -125,11 +129,24 @@ class AstFile:
         return self._facts[key]
 
     def _read_class_facts(self, syntax: ClassSyntax, shadowed: FrozenSet[str]) -> ClassFacts:
-        methods = (
-            (s.name, _parameters(s), s.body) for s in syntax.node.body
-            if isinstance(s, _FUNCTIONS) and not _is_static_or_class_method(s)
-        )
+        methods = ((s.name, _parameters(s), s.body) for s in _instance_methods(syntax.node))
         return read_class(syntax.name, methods, _Reader(self).walk, self.span, shadowed)
+
+    def storing_facts(self, syntax: ClassSyntax, shadowed: FrozenSet[str]) -> ClassFacts:
+        """The facts of the class's methods that may store on self (analysis/storing_methods.py), the
+        others left unread (`ClassFacts.unread`); the class's own facts when every method may store."""
+        methods = _instance_methods(syntax.node)
+        parameters = [_parameters(s) for s in methods]
+        if self._setattr_lines is None:
+            self._setattr_lines = setattr_lines(self.data)
+        storing = storing_method_names(methods, parameters, self._setattr_lines)
+        unread = frozenset(s.name for s, names in zip(methods, parameters) if names) - storing
+        if not unread:
+            return self.class_facts(syntax, shadowed)
+        read = ((s.name, names, s.body) for s, names in zip(methods, parameters) if s.name in storing)
+        facts = read_class(syntax.name, read, _Reader(self).walk, self.span, shadowed)
+        facts.unread = unread
+        return facts
 
     def function_facts(self, shadowed: FrozenSet[str]) -> List[Tuple[ClassFacts, MethodFacts]]:
         walk = _Reader(self).walk
@@ -529,6 +546,10 @@ def _nested_statements(node: ast.AST) -> Iterator[ast.stmt]:
         yield from handler.body
     for case in getattr(node, "cases", ()):
         yield from case.body
+
+
+def _instance_methods(node: ast.ClassDef) -> List[FunctionNode]:
+    return [s for s in node.body if isinstance(s, _FUNCTIONS) and not _is_static_or_class_method(s)]
 
 
 def _is_static_or_class_method(function: ast.AST) -> bool:
