@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import signal
 import threading
+from functools import lru_cache
 from typing import Any, Callable, List, Set, TypeVar
 
 T = TypeVar("T")
@@ -88,9 +89,7 @@ class Workers:
         # A Ctrl-C while the workers are forked waits until the pool stands: a worker it reached before
         # it could ignore Ctrl-C would die of it (lifecycle.start_worker unblocks signals in each worker).
         with signals_deferred():
-            self.pool = multiprocessing.Pool(
-                self.count, initializer=_start_worker, initargs=(os.getpid(), shared)
-            )
+            self.pool = _pool_class()(self.count, initializer=_start_worker, initargs=(os.getpid(), shared))
         self.pool_shares = shared
         self.processes = [p for p in multiprocessing.active_children() if p not in self.others]
 
@@ -119,6 +118,22 @@ class Workers:
                     process.kill()
                     process.join(_END_SECONDS)
         self.pool = None
+
+
+@lru_cache(maxsize=1)
+def _pool_class() -> Any:
+    from multiprocessing.pool import Pool
+
+    class QuietPool(Pool):
+        """A pool whose worker handler waits for its workers to end and for the pool to change, not for
+        results: CPython's also waits on the results pipe, so it wakes (and finds nothing to do) as long
+        as a result is unread. Its loop only ends a closed pool whose results are all in, and a pool is
+        closed here only then (`Workers.map` returns once every result is in)."""
+
+        def _get_sentinels(self):
+            return [self._change_notifier._reader]
+
+    return QuietPool
 
 
 def _how_it_ended(code: int) -> str:
