@@ -113,7 +113,7 @@ def test_a_name_spelt_otherwise_reads_as_setattr():
     source = HEADER + "class Net(Base):\n    def forward(self, x):\n        return x\n" \
         "    def build(self):\n        ｓｅｔａｔｔｒ(self, 'layers', [nn.ReLU()])\n"
     assert _holding(source) == ["Net"]
-    assert setattr_lines(source.encode()) == list(range(1, source.count("\n") + 2))
+    assert setattr_lines(source.encode()) == [source.count("\n")]
     assert setattr_lines("é = 1\nx = 2\n".encode()) == []
     assert setattr_lines(b"a = 1\nsetattr(o, 'n', 2)\n") == [2]
 

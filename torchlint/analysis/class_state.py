@@ -19,7 +19,7 @@ from typing import Any, Callable, Dict, FrozenSet, List, Mapping, Optional, Sequ
 
 from torchlint.analysis.ast_names import dotted_name
 from torchlint.analysis.imports import ImportMap, OwnState
-from torchlint.analysis.source_lines import lines_saying, says_within
+from torchlint.analysis.source_lines import lines_naming, says_within
 from torchlint.torch_knowledge import (
     BUFFERS,
     MODE,
@@ -82,10 +82,9 @@ def own_state(node: ast.ClassDef, imports: ImportMap, training_lines: Optional[S
     return OwnState(frozenset(owns), tuple(dict.fromkeys(depends)))
 
 
-def training_lines_of(data: bytes) -> Optional[List[int]]:
-    """The lines on which the file says `training`; None for a file that is not ASCII, since NFKC may
-    spell the attribute with other characters there."""
-    return lines_saying(data, b"training") if data.isascii() else None
+def training_lines_of(data: bytes) -> List[int]:
+    """The lines on which the file may say `training` (`source_lines.lines_naming`)."""
+    return lines_naming(data, b"training")
 
 
 def _may_say_training(function: ast.AST, training_lines: Optional[Sequence[int]]) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import bisect
 import re
 import unicodedata
-from typing import Any, FrozenSet, List, Sequence, Tuple
+from typing import Any, FrozenSet, Iterator, List, Sequence, Tuple
 
 from torchlint.byte_skip import IDENTIFIER
 
@@ -30,6 +30,54 @@ def lines_saying(data: bytes, word: bytes) -> List[int]:
         lines.append(line)
         start = position
         position = data.find(word, position + 1)
+    return lines
+
+
+def lines_naming(data: bytes, word: bytes) -> List[int]:
+    """The lines on which a name may read as `word` (ASCII), in order: those that say it, and in a file
+    that is not ASCII, those with a run of name characters whose NFKC form says it (CPython normalises
+    names so: `ｓｅｔａｔｔｒ` is `setattr`). Every line of a file whose encoding cannot be read."""
+    lines = lines_saying(data, word)
+    if data.isascii():
+        return lines
+    from torchlint.scan import source_encoding
+
+    try:
+        text = data.decode(source_encoding(data), errors="replace")
+    except (SyntaxError, LookupError):
+        return list(range(1, data.count(b"\n") + data.count(b"\r") + 2))
+    wanted = word.decode()
+    spelt = [start for start, run in _runs_with_other_characters(text) if wanted in unicodedata.normalize("NFKC", run)]
+    return sorted(lines + _lines_at(text, spelt)) if spelt else lines
+
+
+_OTHER_CHARACTERS = re.compile("[\u0080-\U0010ffff]+")
+_NAME_CHARACTERS = re.compile("[A-Za-z0-9_\u0080-\U0010ffff]*")
+_ASCII_NAME_CHARACTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_")
+
+
+def _runs_with_other_characters(text: str) -> Iterator[Tuple[int, str]]:
+    """Each run of name characters that holds a character that is not ASCII, with where it starts. Any
+    such character counts as a name character, so a run may be longer than a name, never shorter."""
+    end = 0
+    for match in _OTHER_CHARACTERS.finditer(text):
+        start = match.start()
+        if start < end:
+            continue  # inside the run before
+        while start > 0 and text[start - 1] in _ASCII_NAME_CHARACTERS:
+            start -= 1
+        end = _NAME_CHARACTERS.match(text, match.end()).end()  # type: ignore[union-attr]
+        yield start, text[start:end]
+
+
+def _lines_at(text: str, positions: List[int]) -> List[int]:
+    """The line of each of `positions` (in order), as `lines_saying` counts lines."""
+    lines: List[int] = []
+    line, start = 1, 0
+    for position in positions:
+        line += text.count("\n", start, position) + text.count("\r", start, position) - text.count("\r\n", start, position)
+        lines.append(line)
+        start = position
     return lines
 
 

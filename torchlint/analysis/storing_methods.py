@@ -9,10 +9,9 @@ of a class, need not be read for it.
 from __future__ import annotations
 
 import ast
-import unicodedata
 from typing import Dict, FrozenSet, List, Sequence, Tuple, Union
 
-from torchlint.analysis.source_lines import lines_saying, says_within
+from torchlint.analysis.source_lines import lines_naming, says_within
 
 FunctionNode = Union[ast.FunctionDef, ast.AsyncFunctionDef]
 # Statements whose blocks hold other statements: the fields that hold them. An `except` clause and a
@@ -35,13 +34,8 @@ _NO_STORE = frozenset(
 
 
 def setattr_lines(data: bytes) -> List[int]:
-    """The lines that may say `setattr` (a store when its arguments are self and a literal name): every
-    line of a file that is not ASCII and may spell it otherwise (CPython NFKC-normalises names)."""
-    if data.isascii():
-        return lines_saying(data, b"setattr")
-    if "setattr" not in unicodedata.normalize("NFKC", data.decode("utf-8", "replace")):
-        return []
-    return list(range(1, data.count(b"\n") + data.count(b"\r") + 2))
+    """The lines that may say `setattr` (a store when its arguments are self and a literal name)."""
+    return lines_naming(data, b"setattr")
 
 
 def storing_method_names(methods: Sequence[FunctionNode], parameters: Sequence[Tuple[str, ...]],
