@@ -140,10 +140,11 @@ def _is_folder(entry: "os.DirEntry[str]") -> bool:
 
 def module_name(path: Path) -> Tuple[str, str]:
     """(`pkg.sub.mod`, `pkg.sub`) for pkg/sub/mod.py, climbing while folders hold __init__.py."""
-    path = Path(os.path.abspath(path))
-    parts = [*_packages(str(path.parent))] + ([] if path.stem == "__init__" else [path.stem])
-    name = ".".join(parts) or path.stem
-    package = ".".join(parts[:-1]) if path.stem != "__init__" else name
+    folder, file_name = os.path.split(os.path.abspath(path))
+    stem = os.path.splitext(file_name)[0]
+    parts = [*_packages(folder)] + ([] if stem == "__init__" else [stem])
+    name = ".".join(parts) or stem
+    package = ".".join(parts[:-1]) if stem != "__init__" else name
     return name, package
 
 

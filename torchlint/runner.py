@@ -183,15 +183,30 @@ def _source(path: Path) -> SourceFile:
 
 
 def read_regular_file(path: Path) -> bytes:
-    """The file's bytes; a FIFO, device or socket named `*.py` is refused before it is opened (reading
-    a FIFO would wait forever)."""
+    """The file's bytes; a FIFO, device or socket named `*.py` is refused before it is read (reading a
+    FIFO would wait forever; opening one does not, without blocking)."""
     import stat
 
-    if not stat.S_ISREG(os.stat(path).st_mode):
-        raise IsADirectoryError(errno.EINVAL, "not a regular file", str(path)) if path.is_dir() else OSError(
-            errno.EINVAL, "not a regular file (a FIFO, device or socket?)", str(path)
-        )
-    return path.read_bytes()
+    descriptor = os.open(path, os.O_RDONLY | _OPEN_FLAGS)
+    try:
+        status = os.fstat(descriptor)
+        mode = status.st_mode
+        if not stat.S_ISREG(mode):
+            raise IsADirectoryError(errno.EINVAL, "not a regular file", str(path)) if stat.S_ISDIR(mode) else OSError(
+                errno.EINVAL, "not a regular file (a FIFO, device or socket?)", str(path)
+            )
+        chunks = []
+        while True:  # to its end, should it have grown since
+            chunk = os.read(descriptor, status.st_size + 1)
+            if not chunk:
+                return b"".join(chunks)
+            chunks.append(chunk)
+    finally:
+        os.close(descriptor)
+
+
+# Opening a FIFO waits for a writer unless it does not block; reading a regular file never blocks.
+_OPEN_FLAGS = getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
 
 
 def _scan_path(task) -> Scan:
