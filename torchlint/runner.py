@@ -195,7 +195,7 @@ def read_regular_file(path: Path) -> bytes:
             raise IsADirectoryError(errno.EINVAL, "not a regular file", str(path)) if stat.S_ISDIR(mode) else OSError(
                 errno.EINVAL, "not a regular file (a FIFO, device or socket?)", str(path)
             )
-        chunks = []
+        chunks: List[bytes] = []
         while True:  # to its end, should it have grown since
             chunk = os.read(descriptor, status.st_size + 1)
             if not chunk:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import bisect
 import re
 import unicodedata
-from typing import Any, FrozenSet, Iterator, List, Sequence, Tuple
+from typing import Any, FrozenSet, List, Sequence, Tuple
 
 from torchlint.byte_skip import IDENTIFIER
 
@@ -35,8 +35,8 @@ def lines_saying(data: bytes, word: bytes) -> List[int]:
 
 def lines_naming(data: bytes, word: bytes) -> List[int]:
     """The lines on which a name may read as `word` (ASCII), in order: those that say it, and in a file
-    that is not ASCII, those with a run of name characters whose NFKC form says it (CPython normalises
-    names so: `ｓｅｔａｔｔｒ` is `setattr`). Every line of a file whose encoding cannot be read."""
+    that is not ASCII, those whose NFKC form says it (CPython normalises names so: `ｓｅｔａｔｔｒ` is
+    `setattr`). Every line of a file whose encoding cannot be read."""
     lines = lines_saying(data, word)
     if data.isascii():
         return lines
@@ -46,28 +46,26 @@ def lines_naming(data: bytes, word: bytes) -> List[int]:
         text = data.decode(source_encoding(data), errors="replace")
     except (SyntaxError, LookupError):
         return list(range(1, data.count(b"\n") + data.count(b"\r") + 2))
+    # A name's NFKC form stands in that of its line, and of the text: a name starts with no mark that
+    # could join what precedes it, and ends before what cannot join it.
     wanted = word.decode()
-    spelt = [start for start, run in _runs_with_other_characters(text) if wanted in unicodedata.normalize("NFKC", run)]
+    if wanted not in unicodedata.normalize("NFKC", text):
+        return lines
+    spelt: List[int] = []  # where the lines that are not ASCII and say it start
+    line_end = 0
+    for match in _OTHER_CHARACTERS.finditer(text):
+        if match.start() < line_end:
+            continue  # on a line read already
+        line_start = max(text.rfind("\n", 0, match.start()), text.rfind("\r", 0, match.start())) + 1
+        found_end = _LINE_END.search(text, match.end())
+        line_end = len(text) if found_end is None else found_end.start()
+        if wanted in unicodedata.normalize("NFKC", text[line_start:line_end]):
+            spelt.append(line_start)
     return sorted(lines + _lines_at(text, spelt)) if spelt else lines
 
 
-_OTHER_CHARACTERS = re.compile("[\u0080-\U0010ffff]+")
-_NAME_CHARACTERS = re.compile("[A-Za-z0-9_\u0080-\U0010ffff]*")
-_ASCII_NAME_CHARACTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_")
-
-
-def _runs_with_other_characters(text: str) -> Iterator[Tuple[int, str]]:
-    """Each run of name characters that holds a character that is not ASCII, with where it starts. Any
-    such character counts as a name character, so a run may be longer than a name, never shorter."""
-    end = 0
-    for match in _OTHER_CHARACTERS.finditer(text):
-        start = match.start()
-        if start < end:
-            continue  # inside the run before
-        while start > 0 and text[start - 1] in _ASCII_NAME_CHARACTERS:
-            start -= 1
-        end = _NAME_CHARACTERS.match(text, match.end()).end()  # type: ignore[union-attr]
-        yield start, text[start:end]
+_OTHER_CHARACTERS = re.compile("[\u0080-\U0010ffff]")
+_LINE_END = re.compile("[\r\n]")
 
 
 def _lines_at(text: str, positions: List[int]) -> List[int]:
