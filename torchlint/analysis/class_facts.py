@@ -148,6 +148,8 @@ class ClassFacts:
     # Instance methods left unread (AstFile.storing_facts): the facts of the others are a part of the
     # class's, enough to judge its stores as long as no unread method is asked for (UnreadMethod).
     unread: FrozenSet[str] = frozenset()
+    # The last tick of the class's source order, which a reading of more methods goes on from.
+    order: List[int] = field(default_factory=lambda: [0])
 
     def fills_of_local(self, method: MethodFacts, name: str) -> List[Fill]:
         return self.local_fills.get(method, {}).get(name, [])
@@ -165,15 +167,16 @@ Walk = Callable[[Any, "FactCollector"], None]
 SpanOf = Callable[[Any], Span]
 
 
-def read_class(name: str, methods: Iterable[Function], walk: Walk, span_of: SpanOf, shadowed: FrozenSet[str]) -> ClassFacts:
-    """A class from its instance methods (a method without parameters has no `self`: skipped)."""
-    facts = ClassFacts(name=name)
-    order = [0]  # one source order for the whole class
+def read_class(name: str, methods: Iterable[Function], walk: Walk, span_of: SpanOf, shadowed: FrozenSet[str],
+               facts: Optional[ClassFacts] = None) -> ClassFacts:
+    """A class from its instance methods (a method without parameters has no `self`: skipped). `facts`:
+    those of other methods of the class, which these methods' are added to."""
+    facts = ClassFacts(name=name) if facts is None else facts
     for method_name, parameters, body in methods:
         if parameters:
             method = MethodFacts(name=method_name, self_name=parameters[0], parameters=parameters[1:])
             facts.methods[method.name] = method
-            walk(body, FactCollector(facts, method, order, span_of, shadowed))
+            walk(body, FactCollector(facts, method, facts.order, span_of, shadowed))
     return facts
 
 

@@ -68,10 +68,11 @@ def classes_that_may_hold_findings(file: AstFile, imports: ImportMap, trainable:
         if not syntax.bases:
             continue
         class_resolver = _class_resolver(resolver, syntax)
-        stores = file.storing_facts(syntax, shadowed)
-        if stores.unread and _stores_nothing_judged(stores, class_resolver, shadowed, trainable, plain_tensors):
-            continue
-        facts = file.class_facts(syntax, shadowed)
+        facts = file.storing_facts(syntax, shadowed)
+        if facts.unread:
+            if _stores_nothing_judged(facts, class_resolver, shadowed, trainable, plain_tensors):
+                continue
+            facts = file.with_unread_methods(facts, syntax, shadowed)
         if candidate_attributes(facts, class_resolver, shadowed) or (
             (trainable or plain_tensors) and tensor_candidates(facts, class_resolver, trainable, plain_tensors)
         ):

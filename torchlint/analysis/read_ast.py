@@ -148,6 +148,15 @@ class AstFile:
         facts.unread = unread
         return facts
 
+    def with_unread_methods(self, facts: ClassFacts, syntax: ClassSyntax, shadowed: FrozenSet[str]) -> ClassFacts:
+        """`facts` (`storing_facts`) with the methods they left unread read too: all the class's facts, in
+        another order than `class_facts` gives them (methods read later, stores and fills listed later),
+        which tells what the class holds but is no reading of the class to report on."""
+        unread = [(s.name, _parameters(s), s.body) for s in _instance_methods(syntax.node) if s.name in facts.unread]
+        read_class(syntax.name, unread, _Reader(self).walk, self.span, shadowed, facts)
+        facts.unread = frozenset()
+        return facts
+
     def function_facts(self, shadowed: FrozenSet[str]) -> List[Tuple[ClassFacts, MethodFacts]]:
         walk = _Reader(self).walk
         return [read_function((s.name, _parameters(s), s.body), walk, self.span, shadowed)
