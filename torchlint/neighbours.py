@@ -33,21 +33,33 @@ def module_class_closure(
 ) -> FrozenSet[str]:
     """Every class whose bases reach a torch module class (or one of `roots`, or a class already known
     to be a module) through other classes."""
-    subclasses: Dict[str, List[str]] = {}
-    pending: List[str] = []
-    roots = set(roots) | set(EXTRA_MODULE_BASES)
-    for summary in summaries:
-        for base in summary.bases:
-            subclasses.setdefault(base, []).append(summary.qualified_name)
-            if torch_nn_class_name(base) or base in roots or base in known_modules:
-                pending.append(summary.qualified_name)
-    known: Set[str] = set()
-    while pending:
-        name = pending.pop()
-        if name not in known:
-            known.add(name)
-            pending.extend(subclasses.get(name, ()))
-    return frozenset(known)
+    closure = ModuleClassClosure(roots, known_modules)
+    closure.add(summaries)
+    return frozenset(closure.found)
+
+
+class ModuleClassClosure:
+    """`module_class_closure` of classes given a few at a time (a run's files scanned again add theirs):
+    a class added later extends what was found, which stays found."""
+
+    def __init__(self, roots: Iterable[str], known_modules: FrozenSet[str] = frozenset()) -> None:
+        self._roots = set(roots) | set(EXTRA_MODULE_BASES)
+        self._known_modules = known_modules
+        self._subclasses: Dict[str, List[str]] = {}
+        self.found: Set[str] = set()
+
+    def add(self, summaries: Iterable[ClassSummary]) -> None:
+        pending: List[str] = []
+        for summary in summaries:
+            for base in summary.bases:
+                self._subclasses.setdefault(base, []).append(summary.qualified_name)
+                if base in self.found or torch_nn_class_name(base) or base in self._roots or base in self._known_modules:
+                    pending.append(summary.qualified_name)
+        while pending:
+            name = pending.pop()
+            if name not in self.found:
+                self.found.add(name)
+                pending.extend(self._subclasses.get(name, ()))
 
 
 def imported_knowledge(

@@ -17,7 +17,7 @@ from torchlint.garbage import rarer_collections
 from torchlint.byte_skip import simple_names
 from torchlint.scan import Scan
 from torchlint.settings import Settings
-from torchlint.neighbours import disk_answers, disk_answers_hold, module_class_closure, remembered_neighbours
+from torchlint.neighbours import ModuleClassClosure, disk_answers, disk_answers_hold, remembered_neighbours
 from torchlint.torch_knowledge import State
 from torchlint.workers import Workers, shared
 
@@ -220,9 +220,11 @@ def _scan_path(task) -> Scan:
 def _index(scans: Dict[str, Scan], settings: Settings, workers: Workers, cache, stamps) -> FrozenSet[str]:
     """Every top-level class of the run that reaches a torch module class through its bases. Files
     skipped for not naming torch are scanned again when their class statements name such a class."""
+    closure = ModuleClassClosure(settings.module_bases)
+    closure.add(summary for scan in scans.values() for summary in scan.classes)
     project_classes: FrozenSet[str] = frozenset()
     for _ in range(_MAX_INDEX_ROUNDS):
-        grown = _module_classes(scans, settings)
+        grown = frozenset(closure.found)
         if grown == project_classes:
             break
         names = simple_names(grown - project_classes)
@@ -231,18 +233,15 @@ def _index(scans: Dict[str, Scan], settings: Settings, workers: Workers, cache, 
         rescanned = workers.map(_scan_path, [(p, settings, project_classes) for p in again], _scans_worth_a_pool(again, stamps))
         grew = False
         for path, scan in zip(again, rescanned):
-            if scan.mentions_torch:
+            if scan.mentions_torch:  # its scan on its bytes held no class: its classes are new
                 scans[str(path)] = scan
+                closure.add(scan.classes)
                 grew = True
                 if cache:
                     cache.store_scan(str(path), stamps[str(path)], scan)
         if not grew:
             break  # no scan changed: the closure would come out the same
     return project_classes
-
-
-def _module_classes(scans: Dict[str, Scan], settings: Settings) -> FrozenSet[str]:
-    return module_class_closure((summary for scan in scans.values() for summary in scan.classes), settings.module_bases)
 
 
 def _neighbour_knowledge(
