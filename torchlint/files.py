@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Dict, Iterable, Iterator, List, Optional, Tuple
+from typing import Dict, Iterable, Iterator, List, Optional, Tuple, Union
 
 SKIPPED_DIRECTORIES = frozenset(
     (
@@ -49,9 +49,9 @@ class Exclusions:
                 return True
         return False
 
-    def excludes(self, path: Path) -> bool:
+    def excludes(self, path: Union[str, Path]) -> bool:
         names, paths = _compiled(self.patterns)
-        if names is not None and names.match(path.name):
+        if names is not None and names.match(os.path.basename(path)):
             return True
         if paths is None:
             return False
@@ -122,10 +122,10 @@ def _walk(directory: str, exclusions: Exclusions, notebooks: bool = True) -> Ite
     folders = []
     for entry in entries:
         if _is_folder(entry):
-            if (not entry.is_symlink() and not exclusions.excludes(Path(entry.path)) and not entry.name.endswith(".egg-info")
+            if (not entry.is_symlink() and not exclusions.excludes(entry.path) and not entry.name.endswith(".egg-info")
                     and not os.path.exists(os.path.join(entry.path, "pyvenv.cfg"))):
                 folders.append(entry.path)
-        elif entry.name.endswith(suffixes) and not exclusions.excludes(Path(entry.path)):
+        elif entry.name.endswith(suffixes) and not exclusions.excludes(entry.path):
             yield Path(entry.path), entry.is_symlink()
     for folder in folders:
         yield from _walk(folder, exclusions, notebooks)
