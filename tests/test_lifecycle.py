@@ -246,3 +246,35 @@ def test_a_ctrl_c_another_thread_receives_while_the_pool_starts_ends_the_run(tmp
         pytest.skip("the run finished before the signal came")
     assert process.returncode == 130 and stderr.decode().strip() == "torchlint: interrupted"
     _assert_nothing_left(process, folder)
+
+
+IDLE_WORKERS_KILLED = """
+import os, signal, time
+from torchlint.workers import Workers
+
+def square(x):
+    return x * x
+
+with Workers(2) as workers:
+    workers.map(square, list(range(64)), True)
+    for process in workers.processes:  # idle: one of them holds the lock of the task queue
+        os.kill(process.pid, signal.SIGKILL)
+    time.sleep(0.5)
+    assert workers.map(square, list(range(64)), True, shared="another step")[-1] == 63 * 63
+print("ended")
+"""
+
+
+def test_workers_killed_idle_between_two_steps_do_not_hang_the_run():
+    """A pool ended by close left its own finalizer to run when the pool was collected: in the run's
+    main thread, waiting forever for the lock of the task queue a dead worker held."""
+    process = subprocess.Popen([sys.executable, "-c", IDLE_WORKERS_KILLED], stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, start_new_session=True)
+    try:
+        stdout, stderr = process.communicate(timeout=30)
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+    assert stdout.decode().strip() == "ended", stderr.decode()
+    assert in_session(process.pid) == []

@@ -41,8 +41,7 @@ class WorkerDied(RuntimeError):
 
 class Workers:
     """A pool of `count` processes, started on the first `map` with enough work. A context manager:
-    on leaving it, the pool is closed after a normal run and terminated after an error or an interrupt,
-    within a bound either way."""
+    on leaving it (a normal run, an error or an interrupt), the pool is terminated within a bound."""
 
     def __init__(self, count: int) -> None:
         self.count = count
@@ -56,7 +55,7 @@ class Workers:
 
     def __exit__(self, error_type, *_: object) -> None:
         if self.pool is not None:
-            self._end(self.pool.close if error_type is None else self.pool.terminate)
+            self._end()
 
     def map(self, function: Callable[[T], R], tasks: List[T], worth_a_pool: bool, shared: Any = None) -> List[R]:
         """`shared`: what every task needs alike (a task asks `shared()`). A pool's workers get it once,
@@ -70,7 +69,7 @@ class Workers:
             finally:
                 _shared = None
         if self.pool is not None and self.pool_shares is not shared:
-            self._end(self.pool.close)
+            self._end()
         if self.pool is None:
             self._start(shared)
         chunk = max(1, min(16, len(tasks) // (self.count * 8)))
@@ -99,14 +98,17 @@ class Workers:
             if code is not None:
                 raise WorkerDied(f"a worker process {_how_it_ended(code)} in the middle of the run")
 
-    def _end(self, ending: Callable[[], None]) -> None:
-        """`ending` (close or terminate) then join, in a thread the run waits for only so long."""
+    def _end(self) -> None:
+        """Terminate then join, in a thread the run waits for only so long. Terminate even after a step
+        whose results are all in: after close, the pool's own finalizer (a terminate) would run when the
+        pool is collected, in whichever thread drops it, and wait there forever for the lock of the task
+        queue if a worker died holding it."""
         import multiprocessing
 
         pool = self.pool
 
         def end() -> None:
-            ending()
+            pool.terminate()
             pool.join()
 
         ender = threading.Thread(target=end, name="torchlint-pool-end", daemon=True)
@@ -127,8 +129,9 @@ def _pool_class() -> Any:
     class QuietPool(Pool):
         """A pool whose worker handler waits for its workers to end and for the pool to change, not for
         results: CPython's also waits on the results pipe, so it wakes (and finds nothing to do) as long
-        as a result is unread. Its loop only ends a closed pool whose results are all in, and a pool is
-        closed here only then (`Workers.map` returns once every result is in)."""
+        as a result is unread. The results pipe mattered only to a closed pool waiting for its last
+        results; a pool is terminated here (`Workers._end`), which wakes the handler through the
+        notifier."""
 
         def _get_sentinels(self):
             return [self._change_notifier._reader]
