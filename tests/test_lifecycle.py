@@ -147,7 +147,7 @@ def test_a_worker_killed_under_a_task_ends_the_run_with_an_error(tmp_path):
         os.kill(children_of(process.pid)[0], signal.SIGKILL)
     except (IndexError, ProcessLookupError):
         pass  # the run ended first
-    _, stderr = process.communicate(timeout=30)
+    _, stderr = _communicate(process)
     if process.returncode in (0, 1):
         pytest.skip("the run finished before the worker was killed")
     assert process.returncode == 2
@@ -270,11 +270,17 @@ def test_workers_killed_idle_between_two_steps_do_not_hang_the_run():
     main thread, waiting forever for the lock of the task queue a dead worker held."""
     process = subprocess.Popen([sys.executable, "-c", IDLE_WORKERS_KILLED], stdout=subprocess.PIPE,
                                stderr=subprocess.PIPE, start_new_session=True)
+    stdout, stderr = _communicate(process)
+    assert stdout.decode().strip() == "ended", stderr.decode()
+    assert in_session(process.pid) == []
+
+
+def _communicate(process: subprocess.Popen, timeout: float = 30):
+    """The process's output. One still running after `timeout` fails the test, killed with its session
+    first: a hung run must not outlive its test."""
     try:
-        stdout, stderr = process.communicate(timeout=30)
+        return process.communicate(timeout=timeout)
     finally:
         if process.poll() is None:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait()
-    assert stdout.decode().strip() == "ended", stderr.decode()
-    assert in_session(process.pid) == []
