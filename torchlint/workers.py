@@ -53,7 +53,7 @@ class Workers:
     def __enter__(self) -> "Workers":
         return self
 
-    def __exit__(self, error_type, *_: object) -> None:
+    def __exit__(self, *_: object) -> None:
         if self.pool is not None:
             self._end()
 
