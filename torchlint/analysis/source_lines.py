@@ -5,7 +5,7 @@ from __future__ import annotations
 import bisect
 import re
 import unicodedata
-from typing import Any, FrozenSet, List, Sequence, Tuple
+from typing import Any, AnyStr, FrozenSet, List, Sequence, Tuple
 
 from torchlint.byte_skip import IDENTIFIER
 
@@ -17,20 +17,12 @@ _NAME = re.compile(NAME_PATTERN)
 
 def lines_saying(data: bytes, word: bytes) -> List[int]:
     """The lines (1-based, as `ast` counts them) on which `word` occurs, in order, once per occurrence."""
-    lines: List[int] = []
-    line, start = 1, 0
-    only_newlines = b"\r" not in data  # most files: then a line ends at \n alone
+    positions: List[int] = []
     position = data.find(word)
     while position >= 0:
-        # Python ends a line at \n, \r\n or a lone \r. A segment starts and ends at the word's first byte,
-        # never inside a \r\n.
-        line += data.count(b"\n", start, position) if only_newlines else (
-            data.count(b"\n", start, position) + data.count(b"\r", start, position) - data.count(b"\r\n", start, position)
-        )
-        lines.append(line)
-        start = position
+        positions.append(position)
         position = data.find(word, position + 1)
-    return lines
+    return _lines_at(data, positions)
 
 
 def lines_naming(data: bytes, word: bytes) -> List[int]:
@@ -68,12 +60,19 @@ _OTHER_CHARACTERS = re.compile("[\u0080-\U0010ffff]")
 _LINE_END = re.compile("[\r\n]")
 
 
-def _lines_at(text: str, positions: List[int]) -> List[int]:
-    """The line of each of `positions` (in order), as `lines_saying` counts lines."""
+def _lines_at(text: AnyStr, positions: List[int]) -> List[int]:
+    """The line of each of `positions` (in order) in `text` (bytes or str), as `ast` counts lines: a line
+    ends at \n, \r\n or a lone \r. Each position is the first character of a word, never inside a \r\n."""
+    newline, carriage = ("\n", "\r") if isinstance(text, str) else (b"\n", b"\r")
+    both = carriage + newline
+    only_newlines = carriage not in text  # most files: then a line ends at \n alone
     lines: List[int] = []
     line, start = 1, 0
     for position in positions:
-        line += text.count("\n", start, position) + text.count("\r", start, position) - text.count("\r\n", start, position)
+        line += text.count(newline, start, position) if only_newlines else (
+            text.count(newline, start, position) + text.count(carriage, start, position)
+            - text.count(both, start, position)
+        )
         lines.append(line)
         start = position
     return lines
